@@ -1,0 +1,17 @@
+import { contextBridge, ipcRenderer } from 'electron';
+import { callChannels, eventChannels, listenerName, methodName } from '../../shared/contract';
+
+// window.slipway, generated from the contract: one method per call, one onX per event.
+// ipcRenderer itself never reaches the page.
+const api: Record<string, unknown> = {};
+for (const channel of callChannels) {
+  api[methodName(channel)] = (request?: unknown) => ipcRenderer.invoke(channel, request);
+}
+for (const channel of eventChannels as string[]) {
+  api[listenerName(channel)] = (listener: (payload: unknown) => void) => {
+    const forward = (_event: unknown, payload: unknown) => listener(payload);
+    ipcRenderer.on(channel, forward);
+    return () => ipcRenderer.removeListener(channel, forward);
+  };
+}
+contextBridge.exposeInMainWorld('slipway', api);
