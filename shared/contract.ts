@@ -6,6 +6,7 @@
  */
 import { isNone, type Validator } from './validate';
 
+/** 1-based, inclusive line numbers in the Dockerfile. */
 export interface LineRange {
   start: number;
   end: number;

@@ -1,8 +1,6 @@
-/** 1-based, inclusive line numbers in the Dockerfile. */
-export interface LineRange {
-  start: number;
-  end: number;
-}
+import type { LineRange } from '../../shared/contract';
+
+export type { LineRange };
 
 /** Every user-facing Dockerfile problem: a message a user understands, and where it is. */
 export class DockerfileError extends Error {

@@ -1,4 +1,37 @@
+/** The `slipway` command line: subcommands under plain Node. */
+import { outlineCommand } from './outline';
+import { CliError } from './errors';
+
+const USAGE = `Usage: slipway <command> [options]
+
+Commands:
+  outline [-f FILE] [--target T] [--build-arg K=V]... [CONTEXT]
+      Print the Dockerfile's stages, build args, targets and step graph as JSON.
+`;
+
 export async function main(argv: string[]): Promise<number> {
-  console.log('slipway', argv);
-  return 0;
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'outline':
+        return await outlineCommand(rest);
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        process.stdout.write(USAGE);
+        return command === undefined ? 1 : 0;
+      default:
+        throw new CliError(`unknown command "${command}"\n\n${USAGE}`);
+    }
+  } catch (err) {
+    process.stderr.write(`${formatError(err)}\n`);
+    return 1;
+  }
+}
+
+function formatError(err: unknown): string {
+  if (err instanceof CliError) return `slipway: ${err.message}`;
+  if (err instanceof Error) return `slipway: ${err.name === 'DockerfileError' ? err.toString() : err.message}`;
+  return `slipway: ${String(err)}`;
 }

@@ -1,0 +1,21 @@
+import type { ArgCommand } from '../instructions';
+import { ShellLexer } from '../shell';
+
+/**
+ * The values of the ARGs before the first FROM: a `--build-arg` wins, else the default,
+ * expanded with the meta-ARGs declared before it. An ARG without either stays unset.
+ */
+export function resolveMetaArgs(
+  metaArgs: readonly ArgCommand[],
+  buildArgs: Readonly<Record<string, string>>,
+  lexer: ShellLexer,
+): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const command of metaArgs) {
+    for (const { key, value } of command.args) {
+      if (Object.hasOwn(buildArgs, key)) values.set(key, buildArgs[key]!);
+      else if (value !== undefined) values.set(key, lexer.processWord(value, values));
+    }
+  }
+  return values;
+}

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { PassThrough, type Readable } from 'node:stream';
+import type Docker from 'dockerode';
+import type { ContainerOutput, ContainerSpec, ExecBackend, PathStat } from '../builder/backend';
+
+/** Every container Slipway creates is named `slipway-<build>-<step>-<random>`: the sweep finds them by it. */
+export const CONTAINER_PREFIX = 'slipway-';
+
+export function containerName(buildId: string, stepId: string): string {
+  const step = stepId.replace(/[^a-zA-Z0-9_.-]/g, '_');
+  return `${CONTAINER_PREFIX}${buildId}-${step}-${randomBytes(3).toString('hex')}`;
+}
+
+const statusOf = (err: unknown) => (err as { statusCode?: number }).statusCode;
+const ignoreStatus = (...codes: number[]) => (err: unknown) => {
+  if (!codes.includes(statusOf(err) ?? 0)) throw err;
+};
+
+/** Containers through the Engine API, for RUN steps and as staging for COPY/ADD and metadata. */
+export class DockerContainers implements ExecBackend {
+  constructor(private readonly docker: Docker) {}
+
+  async createContainer(spec: ContainerSpec): Promise<string> {
+    // Labels would be merged into the committed image by the engine, so ownership is in the name.
+    const container = await this.docker.createContainer({
+      ...spec.config,
+      Image: spec.image,
+      name: containerName(spec.owner.buildId, spec.owner.stepId),
+      HostConfig: { LogConfig: { Type: 'none', Config: {} }, ...spec.host },
+    } as Docker.ContainerCreateOptions);
+    return container.id;
+  }
+
+  async attach(id: string, output: ContainerOutput): Promise<{ ended: Promise<void> }> {
+    const stream = (await this.docker.getContainer(id).attach({ stream: true, stdout: true, stderr: true })) as unknown as Readable;
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    stdout.on('data', output.stdout);
+    stderr.on('data', output.stderr);
+    this.docker.modem.demuxStream(stream, stdout, stderr);
+    const ended = new Promise<void>((resolve) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', () => resolve());
+    });
+    return { ended };
+  }
+
+  async start(id: string): Promise<void> {
+    await this.docker.getContainer(id).start();
+  }
+
+  async wait(id: string): Promise<number> {
+    const result = (await this.docker.getContainer(id).wait()) as { StatusCode: number };
+    return result.StatusCode;
+  }
+
+  async kill(id: string): Promise<void> {
+    await this.docker.getContainer(id).kill().catch(ignoreStatus(404, 409));
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.docker.getContainer(id).remove({ force: true, v: true }).catch(ignoreStatus(404, 409));
+  }
+
+  async putArchive(id: string, path: string, tar: Readable): Promise<void> {
+    await this.docker.getContainer(id).putArchive(tar, { path });
+  }
+
+  async getArchive(id: string, path: string): Promise<Readable> {
+    return (await this.docker.getContainer(id).getArchive({ path })) as unknown as Readable;
+  }
+
+  async statPath(id: string, path: string): Promise<PathStat | undefined> {
+    try {
+      const res = (await this.docker.getContainer(id).infoArchive({ path })) as { headers: Record<string, string>; resume?: () => void };
+      res.resume?.();
+      const header = res.headers['x-docker-container-path-stat'];
+      if (!header) return undefined;
+      const stat = JSON.parse(Buffer.from(header, 'base64').toString()) as { name: string; size: number; mode: number; linkTarget: string };
+      // Go's os.FileMode: the directory bit is 1 << 31.
+      return { ...stat, isDirectory: (stat.mode & 0x80000000) !== 0 };
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+  }
+}

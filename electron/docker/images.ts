@@ -1,0 +1,207 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type Docker from 'dockerode';
+import tar from 'tar-stream';
+import type { CommitRequest, Image, ImageBackend } from '../builder/backend';
+import type { ImageConfigFile, RunConfig } from '../builder/image/config';
+import type { ConfigStore } from '../builder/image/config-store';
+import { sameConfig } from '../builder/image/compare';
+import { drain, readAll } from './streams';
+
+interface InspectInfo {
+  Id: string;
+  Config: RunConfig;
+  ContainerConfig?: RunConfig;
+  Container?: string;
+  Os: string;
+  Architecture: string;
+  Variant?: string;
+  OsVersion?: string;
+  Author?: string;
+  Created?: string;
+  DockerVersion?: string;
+  RootFS?: { Layers?: string[] };
+  Size: number;
+}
+
+const isNotFound = (err: unknown) => (err as { statusCode?: number }).statusCode === 404;
+
+/** Images through the Engine API: inspect, pull, commit, and metadata-only images via load. */
+export class DockerImages implements ImageBackend {
+  constructor(
+    private readonly docker: Docker,
+    private readonly configs: ConfigStore,
+  ) {}
+
+  async findImage(ref: string): Promise<Image | undefined> {
+    try {
+      return toImage((await this.docker.getImage(ref).inspect()) as unknown as InspectInfo);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async pullImage(ref: string, onProgress: (line: string) => void, signal?: AbortSignal): Promise<void> {
+    const stream = await this.docker.pull(ref, { abortSignal: signal });
+    await new Promise<void>((resolve, reject) => {
+      this.docker.modem.followProgress(
+        stream,
+        (err: Error | null) => (err ? reject(err) : resolve()),
+        (event: { status?: string; id?: string; error?: string }) => {
+          if (event.error) reject(new Error(event.error));
+          else if (event.status) onProgress(event.id ? `${event.id}: ${event.status}` : event.status);
+        },
+      );
+    });
+  }
+
+  async imageConfigFile(id: string): Promise<ImageConfigFile> {
+    const known = await this.configs.get(id);
+    if (known) return known;
+    const info = (await this.docker.getImage(id).inspect()) as unknown as InspectInfo;
+    const file = (await this.fromHistory(info)) ?? (await this.fromSave(id));
+    await this.configs.put(id, file);
+    return file;
+  }
+
+  async createImage(file: ImageConfigFile, parent: string): Promise<Image> {
+    const json = Buffer.from(JSON.stringify(file));
+    const hex = createHash('sha256').update(json).digest('hex');
+    // The engine skips layers it already has, so the layer paths need not exist in the archive.
+    const manifest = [{ Config: `${hex}.json`, RepoTags: null, Layers: file.rootfs.diff_ids.map((_, i) => `${i}/layer.tar`), Parent: parent }];
+    const pack = tar.pack();
+    pack.entry({ name: `${hex}.json` }, json);
+    pack.entry({ name: 'manifest.json' }, JSON.stringify(manifest));
+    pack.finalize();
+    const output = (await readAll(await this.docker.loadImage(pack as unknown as NodeJS.ReadableStream, { quiet: true }))).toString();
+    const loaded = /Loaded image ID: (sha256:[0-9a-f]{64})/.exec(output)?.[1];
+    if (!loaded) throw new Error(`the engine did not load the image: ${output.trim() || 'no answer'}`);
+    await this.configs.put(loaded, file);
+    return (await this.findImage(loaded))!;
+  }
+
+  async commit(containerId: string, request: CommitRequest): Promise<Image> {
+    const committed = await new Promise<{ Id: string }>((resolve, reject) =>
+      this.docker.modem.dial(
+        {
+          path: '/commit?',
+          method: 'POST',
+          options: { _query: { container: containerId, author: request.author, pause: false }, _body: request.config },
+          statusCodes: { 200: true, 201: true, 404: 'no such container', 500: 'server error' },
+        },
+        (err: unknown, data: unknown) => (err ? reject(err) : resolve(data as { Id: string })),
+      ),
+    );
+    const info = (await this.docker.getImage(committed.Id).inspect()) as unknown as InspectInfo;
+    const parent = await this.imageConfigFile(request.parent);
+    const layers = info.RootFS?.Layers ?? [];
+    const file: ImageConfigFile = {
+      ...parent,
+      created: info.Created,
+      ...(request.author ? { author: request.author } : { author: undefined }),
+      docker_version: info.DockerVersion ?? parent.docker_version,
+      container: containerId,
+      container_config: request.containerConfig,
+      config: request.config,
+      rootfs: { type: 'layers', diff_ids: layers },
+      history: [
+        ...(parent.history ?? []),
+        {
+          created: info.Created,
+          ...(request.author ? { author: request.author } : {}),
+          created_by: (request.containerConfig.Cmd ?? []).join(' '),
+          ...(layers.length === parent.rootfs.diff_ids.length ? { empty_layer: true } : {}),
+        },
+      ],
+    };
+    const historyText = (request.containerConfig.Cmd ?? []).join(' ');
+    const lastHistory = (await this.docker.getImage(committed.Id).history()) as { CreatedBy: string }[];
+    if (sameConfig(info.Config, request.config) && lastHistory[0]?.CreatedBy === historyText) {
+      await this.configs.put(info.Id, file);
+      return toImage(info);
+    }
+    // The engine's commit merged the container's settings (build-arg Env, an inherited Cmd) into
+    // the image: write the config the step must have, on the same layers.
+    const exact = await this.createImage(file, request.parent);
+    await this.removeImage(info.Id);
+    return exact;
+  }
+
+  async tagImage(id: string, tag: string): Promise<void> {
+    const at = tag.lastIndexOf(':');
+    const hasTag = at > tag.lastIndexOf('/');
+    await this.docker.getImage(id).tag({ repo: hasTag ? tag.slice(0, at) : tag, tag: hasTag ? tag.slice(at + 1) : 'latest' });
+  }
+
+  async removeImage(id: string): Promise<void> {
+    try {
+      await this.docker.getImage(id).remove({ noprune: true });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+
+  /** Rebuilds the config file from inspect + history, when every layer can be placed. */
+  private async fromHistory(info: InspectInfo): Promise<ImageConfigFile | undefined> {
+    const entries = ((await this.docker.getImage(info.Id).history()) as { Created: number; CreatedBy: string; Comment: string; Size: number }[]).reverse();
+    const diffIds = info.RootFS?.Layers ?? [];
+    if (entries.filter((e) => e.Size > 0).length !== diffIds.length) return undefined;
+    return {
+      architecture: info.Architecture,
+      os: info.Os,
+      ...(info.Variant ? { variant: info.Variant } : {}),
+      ...(info.OsVersion ? { 'os.version': info.OsVersion } : {}),
+      ...(info.Created ? { created: info.Created } : {}),
+      ...(info.Author ? { author: info.Author } : {}),
+      ...(info.DockerVersion ? { docker_version: info.DockerVersion } : {}),
+      ...(info.Container ? { container: info.Container } : {}),
+      ...(info.ContainerConfig ? { container_config: info.ContainerConfig } : {}),
+      config: info.Config,
+      rootfs: { type: 'layers', diff_ids: diffIds },
+      history: entries.map((e) => ({
+        created: new Date(e.Created * 1000).toISOString(),
+        ...(e.CreatedBy ? { created_by: e.CreatedBy } : {}),
+        ...(e.Comment ? { comment: e.Comment } : {}),
+        ...(e.Size === 0 ? { empty_layer: true } : {}),
+      })),
+    };
+  }
+
+  /** The exact config file from `docker save`, reading past the layers without keeping them. */
+  private async fromSave(id: string): Promise<ImageConfigFile> {
+    const hex = id.replace(/^sha256:/, '');
+    const extract = tar.extract();
+    let found: ImageConfigFile | undefined;
+    extract.on('entry', (header, stream, next) => {
+      if (header.name === `${hex}.json` || header.name === `blobs/sha256/${hex}`) {
+        readAll(stream).then((data) => {
+          found = JSON.parse(data.toString()) as ImageConfigFile;
+          next();
+        }, next);
+      } else {
+        drain(stream).then(() => next(), next);
+      }
+    });
+    const source = (await this.docker.getImage(id).get()) as Readable;
+    await new Promise<void>((resolve, reject) => {
+      extract.on('finish', resolve);
+      extract.on('error', reject);
+      source.on('error', reject);
+      source.pipe(extract as unknown as NodeJS.WritableStream);
+    });
+    if (!found) throw new Error(`the engine's export of ${id} has no config file`);
+    return found;
+  }
+}
+
+function toImage(info: InspectInfo): Image {
+  return {
+    id: info.Id,
+    config: info.Config,
+    os: info.Os,
+    architecture: info.Architecture,
+    diffIds: info.RootFS?.Layers ?? [],
+    size: info.Size,
+  };
+}
