@@ -1,10 +1,14 @@
 /** The `slipway` command line: subcommands under plain Node. */
+import { buildCommand } from './build';
 import { outlineCommand } from './outline';
 import { CliError } from './errors';
 
 const USAGE = `Usage: slipway <command> [options]
 
 Commands:
+  build [-f FILE] [-t TAG]... [--build-arg K[=V]]... [--target T] [--no-cache] [--iidfile F]
+        [--label K=V]... [-q] [--progress auto|plain|json] [--rm] [--force-rm] CONTEXT
+      Build an image from a Dockerfile, as \`docker build\` does (classic builder semantics).
   outline [-f FILE] [--target T] [--build-arg K=V]... [CONTEXT]
       Print the Dockerfile's stages, build args, targets and step graph as JSON.
 `;
@@ -13,6 +17,8 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
+      case 'build':
+        return await buildCommand(rest);
       case 'outline':
         return await outlineCommand(rest);
       case undefined:

@@ -3,7 +3,7 @@
  * is a DockerfileError carrying the instruction's line range.
  */
 import { DockerfileError } from '../errors';
-import type { Heredoc, Node, ParseResult } from '../parser';
+import { parseHeredocMarker, type Heredoc, type Node, type ParseResult } from '../parser';
 import type {
   ArgCommand,
   Command,
@@ -112,8 +112,6 @@ function inlineFile(doc: Heredoc): InlineFile {
   return { name: doc.name, content: doc.content, chomp: doc.chomp, expand: doc.expand };
 }
 
-const HEREDOC_WORD = /^\d*<<-?(['"]?)(.+)\1$/;
-
 /** Splits COPY/ADD arguments into context sources, heredoc sources and the destination. */
 function sourcesAndDest(node: Node) {
   const name = node.keyword.toUpperCase();
@@ -122,8 +120,8 @@ function sourcesAndDest(node: Node) {
   }
   const dest = node.args.at(-1)!;
   const heredocNamed = (word: string) => {
-    const m = HEREDOC_WORD.exec(word);
-    return m ? node.heredocs.find((h) => h.name === m[2]) : undefined;
+    const marker = parseHeredocMarker(word);
+    return marker ? node.heredocs.find((h) => h.name === marker.name) : undefined;
   };
   if (heredocNamed(dest)) throw new Error(`${name} cannot accept a heredoc as a destination`);
   const sources: string[] = [];

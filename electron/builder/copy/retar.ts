@@ -1,0 +1,37 @@
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import tar from 'tar-stream';
+
+export type Header = tar.Header;
+
+/**
+ * Streams one tar into another, renaming or dropping entries and rewriting their headers on
+ * the way: entries are piped one at a time, so memory stays flat whatever the sizes.
+ */
+export function retar(source: Readable, rewrite: (header: Header) => Header | undefined): Readable {
+  const extract = tar.extract();
+  const pack = tar.pack();
+  extract.on('entry', (header, stream, next) => {
+    const out = rewrite(header);
+    if (!out) {
+      stream.on('end', () => next());
+      stream.resume();
+      return;
+    }
+    const sink = pack.entry(out, (err) => next(err ?? undefined));
+    stream.pipe(sink as unknown as NodeJS.WritableStream);
+  });
+  extract.on('finish', () => pack.finalize());
+  extract.on('error', (err) => pack.destroy(err));
+  pipeline(source, extract as unknown as NodeJS.WritableStream).catch((err: Error) => pack.destroy(err));
+  return pack as unknown as Readable;
+}
+
+/** A tar of directory entries only (the parents a copy must create). */
+export function directoriesTar(dirs: { name: string; uid: number; gid: number }[]): Readable {
+  const pack = tar.pack();
+  const now = new Date();
+  for (const dir of dirs) pack.entry({ name: `${dir.name}/`, type: 'directory', mode: 0o755, uid: dir.uid, gid: dir.gid, mtime: now });
+  pack.finalize();
+  return pack as unknown as Readable;
+}

@@ -1,0 +1,28 @@
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { ConfigStore } from '../builder/image/config-store';
+import { DiskImageCache, noCache } from '../builder/image-cache/cache';
+import type { BuildEngine } from '../builder/session';
+import { DockerContainers } from '../docker/containers';
+import { engineInfo } from '../docker/engine';
+import { DockerImages } from '../docker/images';
+import { slipwayHome } from './paths';
+
+/** The builder's view of one engine: dockerode backends plus Slipway's cache and config store. */
+export async function createBuildEngine(docker: Docker, home = slipwayHome()): Promise<BuildEngine> {
+  const info = await engineInfo(docker);
+  const images = new DockerImages(docker, new ConfigStore(join(home, 'image-configs')));
+  const exists = async (id: string) => (await images.findImage(id)) !== undefined;
+  return {
+    backend: { images, containers: new DockerContainers(docker) },
+    cache: new DiskImageCache(join(home, 'build-cache'), exists),
+    noCache,
+    version: info.version,
+    architecture: goArch(info.arch),
+  };
+}
+
+/** The engine reports Go's GOARCH already (amd64, arm64); keep it as the image architecture. */
+function goArch(arch: string): string {
+  return arch === 'x86_64' ? 'amd64' : arch === 'aarch64' ? 'arm64' : arch;
+}
