@@ -61,6 +61,7 @@ export class BuildSession {
   private readonly controller = new AbortController();
   private readonly listeners = new Set<(event: BuildEvent) => void>();
   private readonly settled = new Set<string>();
+  private cancelled = false;
 
   constructor(
     private readonly engine: BuildEngine,
@@ -72,7 +73,9 @@ export class BuildSession {
     return () => this.listeners.delete(listener);
   }
 
+  /** Cancels the build (a failure also stops the other steps, but is not a cancellation). */
   cancel(): void {
+    this.cancelled = true;
     this.controller.abort();
   }
 
@@ -103,7 +106,7 @@ export class BuildSession {
       this.emit({ type: 'build-finished', status: 'succeeded', imageId, durationMs: Date.now() - started });
       return { status: 'succeeded', imageId };
     } catch (err) {
-      const cancelled = this.controller.signal.aborted;
+      const cancelled = this.cancelled;
       const error = toStepError(err);
       if (graph) for (const step of graph.steps) if (!this.settled.has(step.id)) this.emit({ type: 'step-cancelled', stepId: step.id });
       const status: BuildStatus = cancelled ? 'cancelled' : 'failed';
@@ -230,7 +233,7 @@ export class BuildSession {
   }
 
   private fail(step: GraphStep, err: unknown, started: number): never {
-    if (err instanceof StepCancelled || this.controller.signal.aborted) {
+    if (err instanceof StepCancelled || (this.controller.signal.aborted && !(err instanceof DockerfileError))) {
       this.emit({ type: 'step-cancelled', stepId: step.id });
       throw new StepCancelled();
     }
