@@ -216,6 +216,8 @@ export class BuildSession {
   /** Dispatches one command; true when it was a cache hit. */
   private async dispatchStep(services: BuildServices, state: DispatchState, step: GraphStep, command: Command, lexer: ShellLexer): Promise<boolean> {
     let cached = false;
+    // Like the classic builder, every step's config names the image it started from.
+    state.config.Image = state.imageId;
     const ctx: StepContext = {
       services: { ...services, emit: (event) => {
         if (event.type === 'step-cache' && event.decision.hit) cached = true;

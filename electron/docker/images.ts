@@ -5,7 +5,7 @@ import tar from 'tar-stream';
 import type { CommitRequest, Image, ImageBackend } from '../builder/backend';
 import type { ImageConfigFile, RunConfig } from '../builder/image/config';
 import type { ConfigStore } from '../builder/image/config-store';
-import { sameConfig } from '../builder/image/compare';
+import { identicalConfig } from '../builder/image/compare';
 import { drain, readAll } from './streams';
 
 interface InspectInfo {
@@ -117,12 +117,12 @@ export class DockerImages implements ImageBackend {
     };
     const historyText = (request.containerConfig.Cmd ?? []).join(' ');
     const lastHistory = (await this.docker.getImage(committed.Id).history()) as { CreatedBy: string }[];
-    if (sameConfig(info.Config, request.config) && lastHistory[0]?.CreatedBy === historyText) {
+    if (identicalConfig(info.Config, request.config) && lastHistory[0]?.CreatedBy === historyText) {
       await this.configs.put(info.Id, file);
       return toImage(info);
     }
-    // The engine's commit merged the container's settings (build-arg Env, an inherited Cmd) into
-    // the image: write the config the step must have, on the same layers.
+    // The engine's commit merged the container's settings into the image (build-arg Env, an
+    // inherited Cmd, an empty Labels map): write the config the step must have, on the same layers.
     const exact = await this.createImage(file, request.parent);
     await this.removeImage(info.Id);
     return exact;

@@ -24,6 +24,13 @@ export function goRegexpToJs(source: string): RegExp {
       i = cls.next;
     } else {
       // Go's `.` stops only at \n; JavaScript's also stops at \r, U+2028 and U+2029.
+      const repeat = ch === '{' ? /^\{\d+(,\d*)?\}/.exec(chars.slice(i, i + 24).join('')) : null;
+      if (repeat) {
+        // `{n}`, `{n,}`, `{n,m}` repeat in both; any other brace is a literal in Go.
+        js += repeat[0];
+        i += repeat[0].length;
+        continue;
+      }
       if (ch === '.') js += '[^\\n]';
       else if ('^$*?()|'.includes(ch)) js += ch;
       else js += literal(ch);
@@ -43,7 +50,8 @@ function translateEscape(chars: string[], at: number, inClass: boolean): { js: s
   const ch = chars[at + 1];
   if (ch === undefined) throw new UnsupportedRegexpError('trailing backslash at end of expression');
   const next = at + 2;
-  if (!/^[0-9A-Za-z]$/.test(ch)) return { js: literal(ch), next };
+  // Go escapes only ASCII punctuation to a literal; `\é` is an error there.
+  if (/^[\x20-\x7e]$/.test(ch) && !/^[0-9A-Za-z]$/.test(ch)) return { js: literal(ch), next };
   switch (ch) {
     case 'a':
       return { js: '\\x07', next };
@@ -149,7 +157,7 @@ function classAtom(chars: string[], at: number): { js: string; code?: number; ne
   const ch = chars[at]!;
   if (ch !== '\\') return { js: literal(ch), code: ch.codePointAt(0)!, next: at + 1 };
   const escaped = chars[at + 1];
-  if (escaped !== undefined && !/^[0-9A-Za-z]$/.test(escaped)) {
+  if (escaped !== undefined && /^[\x20-\x7e]$/.test(escaped) && !/^[0-9A-Za-z]$/.test(escaped)) {
     return { js: literal(escaped), code: escaped.codePointAt(0)!, next: at + 2 };
   }
   const { js, next } = translateEscape(chars, at, true);

@@ -6,13 +6,13 @@
  * Checked against a real engine: files, directories, symlinks, hard links, implied directories.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { readContextFile } from './read';
+import { readSmallContextFile, SMALL_FILE_SIZE, streamContextFile } from './read';
 import { compareGoStrings } from './paths';
 import { followSymlinksInScope } from './scope';
 import type { ContextEntry } from './types';
 import type { ContextNode, ContextView } from './view';
 
-const PARALLEL_FILES = 8;
+const PARALLEL_FILES = 16;
 
 export class ContextHasher {
   private readonly sums = new Map<string, Promise<string>>();
@@ -103,7 +103,8 @@ export function combineSourceHashes(hashes: readonly string[]): string {
 }
 
 async function hashContent(hash: Hash, root: string, node: ContextNode): Promise<void> {
-  for await (const chunk of readContextFile(root, node.path, node.size)) hash.update(chunk);
+  if (node.size <= SMALL_FILE_SIZE) hash.update(await readSmallContextFile(root, node.path, node.size));
+  else for await (const chunk of streamContextFile(root, node.path, node.size)) hash.update(chunk);
 }
 
 function sha256(text: string): string {

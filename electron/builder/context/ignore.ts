@@ -99,7 +99,9 @@ function compile(pattern: string): (path: string) => boolean {
     } else if (ch === '?') {
       regexp += '[^/]';
       kind = 'regexp';
-    } else if ('.+()|{}$'.includes(ch)) {
+    } else if ('.+()$'.includes(ch)) {
+      // Go means to escape `.+()|{}$` too, but its bitmap only holds characters below 64:
+      // `|`, `{` and `}` reach the regexp raw, so `a|b` alternates (when the pattern is a regexp).
       regexp += `\\${ch}`;
     } else if (ch === '\\') {
       if (at < chars.length) {

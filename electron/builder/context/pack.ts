@@ -9,7 +9,7 @@
 import { Readable } from 'node:stream';
 import { pack as createTarPack, type Header, type Pack } from 'tar-stream';
 import { ContextError } from './errors';
-import { readContextFile } from './read';
+import { readSmallContextFile, SMALL_FILE_SIZE, streamContextFile } from './read';
 import { relativeTo } from './paths';
 import type { ContextEntry } from './types';
 import type { ContextNode, ContextView } from './view';
@@ -30,6 +30,9 @@ export interface PackOptions {
   /** Context files are always chowned (classic preserves owners only for --from). */
   preserveOwnership?: false;
 }
+
+/** How many entries of a directory are looked at together, so small files can be read ahead. */
+const READ_AHEAD = 32;
 
 // tar-stream replaces a zero mode with a default and keeps only the low 12 bits, so the file
 // type bits go along to keep mode 0 (e.g. chmod 000) as it is.
@@ -65,7 +68,7 @@ class TarWriter {
     for (const item of items) {
       if ('directory' in item) {
         await this.add({
-          name: tarName(item.directory, '.'),
+          name: `${tarName(item.directory, '.')}/`,
           type: 'directory',
           mode: item.mode ?? 0o755,
           mtime: seconds(item.mtimeMs ?? Date.now()),
@@ -83,12 +86,34 @@ class TarWriter {
   /** Each source directory is its own archive in classic, so hard links pair up only within it. */
   private async addDirectoryContents(directory: string, name: string): Promise<void> {
     const firstNames = new Map<string, string>();
+    let batch: ContextNode[] = [];
+    const flush = async (): Promise<void> => {
+      // Small files are read ahead, several at once (one at a time is mostly waiting on the
+      // disk); bigger ones stream when their turn comes. Failures surface in order, below.
+      const early = batch.map((node) =>
+        node.type === 'file' && node.size <= SMALL_FILE_SIZE
+          ? readSmallContextFile(this.view.root, node.path, node.size)
+          : undefined,
+      );
+      for (const read of early) read?.catch(() => {});
+      for (const [i, node] of batch.entries()) {
+        await this.addNode(node, tarName(name, relativeTo(directory, node.path)), firstNames, early[i]);
+      }
+      batch = [];
+    };
     for await (const node of this.view.walk(directory)) {
-      await this.addNode(node, tarName(name, relativeTo(directory, node.path)), firstNames);
+      batch.push(node);
+      if (batch.length === READ_AHEAD) await flush();
     }
+    await flush();
   }
 
-  private async addNode(node: ContextNode, name: string, firstNames: Map<string, string>): Promise<void> {
+  private async addNode(
+    node: ContextNode,
+    name: string,
+    firstNames: Map<string, string>,
+    content?: Promise<Buffer>,
+  ): Promise<void> {
     const common = { mode: node.mode, mtime: seconds(node.mtimeMs) };
     if (node.type === 'directory') return this.add({ ...common, name: `${name}/`, type: 'directory' });
     const first = node.nlink > 1 ? firstNames.get(node.inode) : undefined;
@@ -97,7 +122,8 @@ class TarWriter {
     if (node.type === 'symlink') {
       return this.add({ ...common, name, type: 'symlink', linkname: await this.view.readlink(node.path) });
     }
-    return this.add({ ...common, name, type: 'file', size: node.size }, readContextFile(this.view.root, node.path, node.size));
+    const body = content ? single(content) : streamContextFile(this.view.root, node.path, node.size);
+    return this.add({ ...common, name, type: 'file', size: node.size }, body);
   }
 
   private async add(
@@ -115,6 +141,8 @@ class TarWriter {
     });
     // The entry callback reports failures; without a listener streamx would throw them.
     sink.on('error', () => {});
+    // A failure while writing is reported by writeContent; this copy of it is not news.
+    written.catch(() => {});
     if (content) await writeContent(sink, content);
     else sink.end(null);
     await written;
@@ -151,6 +179,10 @@ function drained(sink: Sink): Promise<void> {
     sink.on('drain', onDrain);
     sink.on('close', onClose);
   });
+}
+
+async function* single(content: Promise<Buffer>): AsyncGenerator<Buffer> {
+  yield await content;
 }
 
 /** `name` joined with a context-relative sub-path, without leading `/` or `./`. */

@@ -1,7 +1,8 @@
 /**
- * Streams a context file's bytes, never reading outside the root: the path's parents were
- * checked to be real directories, O_NOFOLLOW refuses a final symlink, and realpath confirms the
- * result (against a folder being swapped meanwhile). Chunks are bounded; nothing is buffered whole.
+ * Reads a context file's bytes, never outside the root: the path's parents were checked to be
+ * real directories, O_NOFOLLOW refuses a final symlink, and realpath confirms the result (in
+ * case a folder was swapped meanwhile). Large files stream in bounded chunks; nothing big is
+ * buffered whole.
  */
 import { constants, promises as fs } from 'node:fs';
 import { sep } from 'node:path';
@@ -10,10 +11,12 @@ import { absolutePath } from './paths';
 
 const CHUNK_SIZE = 64 * 1024;
 
+/** Files up to this size may be read in one piece (and ahead of time). */
+export const SMALL_FILE_SIZE = CHUNK_SIZE;
+
 /** Yields exactly `size` bytes of the file, or throws if it has another size by now. */
-export async function* readContextFile(root: string, path: string, size: number): AsyncGenerator<Buffer> {
-  const absolute = absolutePath(root, path);
-  const handle = await openInside(root, path, absolute);
+export async function* streamContextFile(root: string, path: string, size: number): AsyncGenerator<Buffer> {
+  const handle = await openInside(root, path);
   try {
     let read = 0;
     if (size > 0) {
@@ -23,16 +26,45 @@ export async function* readContextFile(root: string, path: string, size: number)
         yield chunk;
       }
     }
-    if (read !== size || (await handle.stat()).size !== size) throw changedFileError(path);
+    await checkSize(handle, path, read, size);
   } catch (err) {
-    if (err instanceof ContextError) throw err;
-    throw new ContextError(`error reading '${absolute}': ${(err as Error).message}`, 'unreadable');
+    throw asContextError(err, root, path);
   } finally {
     await handle.close();
   }
 }
 
-async function openInside(root: string, path: string, absolute: string): Promise<fs.FileHandle> {
+/** The whole content of a small file, or throws if it has another size by now. */
+export async function readSmallContextFile(root: string, path: string, size: number): Promise<Buffer> {
+  const handle = await openInside(root, path);
+  try {
+    const buffer = Buffer.alloc(size);
+    let read = 0;
+    while (read < size) {
+      const { bytesRead } = await handle.read(buffer, read, size - read, read);
+      if (bytesRead === 0) break;
+      read += bytesRead;
+    }
+    await checkSize(handle, path, read, size);
+    return buffer;
+  } catch (err) {
+    throw asContextError(err, root, path);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function checkSize(handle: fs.FileHandle, path: string, read: number, size: number): Promise<void> {
+  if (read !== size || (await handle.stat()).size !== size) throw changedFileError(path);
+}
+
+function asContextError(err: unknown, root: string, path: string): ContextError {
+  if (err instanceof ContextError) return err;
+  return new ContextError(`error reading '${absolutePath(root, path)}': ${(err as Error).message}`, 'unreadable');
+}
+
+async function openInside(root: string, path: string): Promise<fs.FileHandle> {
+  const absolute = absolutePath(root, path);
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(absolute, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
@@ -42,9 +74,9 @@ async function openInside(root: string, path: string, absolute: string): Promise
     throw changedFileError(path);
   }
   try {
-    const real = await fs.realpath(absolute);
-    if (real !== root && !real.startsWith(root.endsWith(sep) ? root : root + sep)) throw forbiddenPathError(path);
-    if (!(await handle.stat()).isFile()) throw changedFileError(path);
+    const [real, stats] = await Promise.all([fs.realpath(absolute), handle.stat()]);
+    if (!real.startsWith(root.endsWith(sep) ? root : root + sep)) throw forbiddenPathError(path);
+    if (!stats.isFile()) throw changedFileError(path);
     return handle;
   } catch (err) {
     await handle.close();

@@ -31,7 +31,8 @@ export async function resolveSource(view: ContextView, source: string): Promise<
 
 /** One path: symlinks followed inside the context; `..` above the root is forbidden. */
 export async function resolvePath(view: ContextView, path: string): Promise<ContextEntry> {
-  const clean = cleanPath(path);
+  // Go joins the path to the root, so leading slashes are only separators.
+  const clean = cleanPath(path.replace(/^\/+/, ''));
   if (clean === '..' || clean.startsWith('../')) throw forbiddenPathError(path);
   try {
     const target = await followSymlinksInScope(view.scope, clean);

@@ -79,14 +79,15 @@ export class ContextView {
 
   /** The entries of a present directory, in the order Go's filepath.WalkDir visits them. */
   async children(directory: string): Promise<ContextNode[]> {
-    const nodes: ContextNode[] = [];
-    for (const entry of await this.readdir(directory)) {
-      const path = childPath(directory, entry.name);
-      const stats = await this.lstat(path);
-      const node = stats && (await this.present(path, stats));
-      if (node) nodes.push(node);
-    }
-    return nodes;
+    // All lstat calls at once: the thread pool overlaps them, in order of the names.
+    const nodes = await Promise.all(
+      (await this.readdir(directory)).map(async (entry) => {
+        const path = childPath(directory, entry.name);
+        const stats = await this.lstat(path);
+        return stats && this.present(path, stats);
+      }),
+    );
+    return nodes.filter((node) => node !== undefined);
   }
 
   /** Depth-first, pre-order, names in byte order: the order of Go's filepath.WalkDir. */

@@ -23,7 +23,11 @@ export interface FileRecord {
  */
 export async function snapshotImage(id: string, buildStart: number): Promise<{ config: Record<string, unknown>; files: Record<string, FileRecord> }> {
   const info = await docker.getImage(id).inspect();
-  const config = { Config: info.Config, Author: info.Author, Os: info.Os, Architecture: info.Architecture, Layers: info.RootFS.Layers?.length ?? 0 };
+  // Config.Image names the image the last step started from: an intermediate image of this very
+  // build (its ID differs between any two builders), or an image that existed before.
+  const before = (await docker.listImages()).filter((i) => i.Created * 1000 < buildStart - 2000).map((i) => i.Id);
+  const image = info.Config.Image && !before.includes(info.Config.Image) ? '<an intermediate image of this build>' : info.Config.Image;
+  const config = { Config: { ...info.Config, Image: image }, Author: info.Author, Os: info.Os, Architecture: info.Architecture, Layers: info.RootFS.Layers?.length ?? 0 };
   const container = await docker.createContainer({ Image: id, Cmd: ['true'], Entrypoint: [''] } as never);
   try {
     const files = await listTar((await container.export()) as unknown as Readable, buildStart);
