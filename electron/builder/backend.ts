@@ -38,6 +38,8 @@ export interface CommitRequest {
   containerConfig: RunConfig;
   author: string;
   parent: string;
+  /** COPY and ADD always add a layer, even an empty one, as the classic builder does. */
+  alwaysLayer?: boolean;
 }
 
 /** Labels and name Slipway gives every container it creates, so a sweep can find leftovers. */

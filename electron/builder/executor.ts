@@ -130,7 +130,7 @@ export async function withContainer<T>(
 }
 
 /** Commits the step's container as the stage's next image, and records it in the cache. */
-export async function commitContainer(ctx: StepContext, containerId: string, baseImage: string, probe: RunConfig): Promise<void> {
+export async function commitContainer(ctx: StepContext, containerId: string, baseImage: string, probe: RunConfig, alwaysLayer = false): Promise<void> {
   const { state, services } = ctx;
   const parentId = state.imageId;
   const image = await services.backend.images.commit(containerId, {
@@ -138,6 +138,7 @@ export async function commitContainer(ctx: StepContext, containerId: string, bas
     containerConfig: probe,
     author: state.maintainer,
     parent: baseImage,
+    alwaysLayer,
   });
   await recordInCache(ctx, parentId, probe, image);
   state.imageId = image.id;

@@ -24,6 +24,9 @@ interface InspectInfo {
   Size: number;
 }
 
+/** The layer of an empty tar (two zero blocks): what the classic builder commits for a COPY that changes nothing. */
+export const EMPTY_LAYER = 'sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef';
+
 const isNotFound = (err: unknown) => (err as { statusCode?: number }).statusCode === 404;
 
 /** Images through the Engine API: inspect, pull, commit, and metadata-only images via load. */
@@ -72,6 +75,8 @@ export class DockerImages implements ImageBackend {
     const manifest = [{ Config: `${hex}.json`, RepoTags: null, Layers: file.rootfs.diff_ids.map((_, i) => `${i}/layer.tar`), Parent: parent }];
     const pack = tar.pack();
     pack.entry({ name: `${hex}.json` }, json);
+    // The empty layer may be new to the engine: it is the one layer small enough to always send.
+    file.rootfs.diff_ids.forEach((id, i) => id === EMPTY_LAYER && pack.entry({ name: `${i}/layer.tar` }, Buffer.alloc(1024)));
     pack.entry({ name: 'manifest.json' }, JSON.stringify(manifest));
     pack.finalize();
     const output = (await readAll(await this.docker.loadImage(pack as unknown as NodeJS.ReadableStream, { quiet: true }))).toString();
@@ -95,7 +100,9 @@ export class DockerImages implements ImageBackend {
     );
     const info = (await this.docker.getImage(committed.Id).inspect()) as unknown as InspectInfo;
     const parent = await this.imageConfigFile(request.parent);
-    const layers = info.RootFS?.Layers ?? [];
+    let layers = info.RootFS?.Layers ?? [];
+    const emptyDiff = layers.length === parent.rootfs.diff_ids.length;
+    if (emptyDiff && request.alwaysLayer) layers = [...layers, EMPTY_LAYER];
     const file: ImageConfigFile = {
       ...parent,
       created: info.Created,
@@ -117,12 +124,14 @@ export class DockerImages implements ImageBackend {
     };
     const historyText = (request.containerConfig.Cmd ?? []).join(' ');
     const lastHistory = (await this.docker.getImage(committed.Id).history()) as { CreatedBy: string }[];
-    if (identicalConfig(info.Config, request.config) && lastHistory[0]?.CreatedBy === historyText) {
+    const sameLayers = layers.length === (info.RootFS?.Layers ?? []).length;
+    if (sameLayers && identicalConfig(info.Config, request.config) && lastHistory[0]?.CreatedBy === historyText) {
       await this.configs.put(info.Id, file);
       return toImage(info);
     }
     // The engine's commit merged the container's settings into the image (build-arg Env, an
-    // inherited Cmd, an empty Labels map): write the config the step must have, on the same layers.
+    // inherited Cmd, an empty Labels map), or left out a layer the step must have: write the
+    // image the step must produce, on the same layers.
     const exact = await this.createImage(file, request.parent);
     await this.removeImage(info.Id);
     return exact;

@@ -27,7 +27,7 @@ export class ContextHasher {
     if (entry.type === 'directory') return this.directoryHash(entry.resolvedPath);
     if (entry.type === 'file') return `file:${await this.sumOr(entry.resolvedPath, entry.path)}`;
     // A symlink handed in from walk(): what COPY of that path would record.
-    return `file:${await this.pathHash({ path: entry.path, type: 'symlink' })}`;
+    return `file:${(await this.linkHash(entry.path)) ?? entry.path}`;
   }
 
   private async directoryHash(directory: string): Promise<string> {
@@ -47,25 +47,34 @@ export class ContextHasher {
    * or the path itself when the tar had nothing there (dangling link, implied directory).
    * Undefined where Go errors and the entry is left out (a symlink loop).
    */
-  private async pathHash(node: Pick<ContextNode, 'path' | 'type'>): Promise<string | undefined> {
-    let target = node.path;
-    if (node.type === 'symlink') {
-      try {
-        target = await followSymlinksInScope(this.view.scope, node.path);
-      } catch {
-        return undefined;
-      }
+  private async pathHash(node: ContextNode): Promise<string | undefined> {
+    if (node.type === 'symlink') return this.linkHash(node.path);
+    // Anything else leads to itself, and the tar had it unless the engine implied it.
+    return node.implicit ? node.path : this.sum(node.path, () => Promise.resolve(node));
+  }
+
+  private async linkHash(path: string): Promise<string | undefined> {
+    let target: string;
+    try {
+      target = await followSymlinksInScope(this.view.scope, path);
+    } catch {
+      return undefined;
     }
-    return this.sumOr(target, node.path);
+    return this.sumOr(target, path);
   }
 
   private async sumOr(path: string, fallback: string): Promise<string> {
+    return (await this.sum(path, () => this.view.sentNode(path))) || fallback;
+  }
+
+  /** The tarsum of a path the CLI's tar carried; '' when it carried nothing there. Cached. */
+  private sum(path: string, sentNode: () => Promise<ContextNode | undefined>): Promise<string> {
     let sum = this.sums.get(path);
     if (!sum) {
-      sum = this.view.sentNode(path).then((node) => (node ? this.tarsum(node) : ''));
+      sum = sentNode().then((node) => (node ? this.tarsum(node) : ''));
       this.sums.set(path, sum);
     }
-    return (await sum) || fallback;
+    return sum;
   }
 
   private async tarsum(node: ContextNode): Promise<string> {

@@ -67,7 +67,8 @@ export class ExclusionRules {
   /** The .dockerignore verdict: true unless the path reaches the engine as itself. */
   isExcluded(path: string): boolean {
     const clean = cleanPath(path.replace(/^\/+/, ''));
-    if (clean === '.' || clean.startsWith('../') || clean === '..') return false;
+    if (clean === '.') return false;
+    if (clean === '..' || clean.startsWith('../')) return true;
     return this.walkVerdict(clean, false) !== 'sent' || this.isRemoved(clean);
   }
 

@@ -4,17 +4,18 @@
  * `docker build` (see rules.ts and view.ts).
  */
 import { promises as fs } from 'node:fs';
+import { Readable } from 'node:stream';
 import { resolve as resolveAbsolute, sep } from 'node:path';
 import { ContextError, errorCode } from './errors';
 import { ContextHasher } from './hash';
 import { IgnorePatternError, readIgnoreFile } from './ignore';
 import { packEntries, type PackItem, type PackOptions } from './pack';
 import { cleanPath } from './paths';
+import { streamContextFile } from './read';
 import { resolveSource } from './resolve';
 import { ExclusionRules } from './rules';
 import { entryFromNode, type ContextEntry } from './types';
 import { ContextView, type ContextNode } from './view';
-import type { Readable } from 'node:stream';
 
 export interface OpenOptions {
   /** The Dockerfile's path relative to the root, when it lies inside the context. */
@@ -77,6 +78,16 @@ export class ContextSource {
   hash(entry: ContextEntry): Promise<string> {
     this.assertOpen();
     return this.hasher.hash(entry);
+  }
+
+  /**
+   * The bytes of a file entry (a followed symlink's target), streamed: e.g. for ADD to detect
+   * and send a local archive, which `PUT /containers/{id}/archive` unpacks itself.
+   */
+  read(entry: ContextEntry): Readable {
+    this.assertOpen();
+    if (entry.type !== 'file') throw new ContextError(`${entry.path} is not a file`);
+    return Readable.from(streamContextFile(this.root, entry.resolvedPath, entry.size), { objectMode: false });
   }
 
   /** A tar stream of the given entries, for `PUT /containers/{id}/archive`. */

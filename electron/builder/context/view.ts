@@ -31,6 +31,10 @@ export interface ContextNode {
 /** The mode the engine gives directories it has to create (go-archive ImpliedDirectoryMode). */
 export const IMPLIED_DIRECTORY_MODE = 0o755;
 
+const ON_WINDOWS = process.platform === 'win32';
+
+const MAX_CACHED_STATS = 100_000;
+
 /** A path goes through a file the engine has: Go's lstat fails with ENOTDIR there. */
 export class NotADirectoryError extends Error {}
 
@@ -202,7 +206,7 @@ export class ContextView {
         }
         if (this.rules.walkVerdict(path, false) !== 'sent') continue;
         const stats = await this.lstat(path);
-        if (stats && stats.nlink > 1n && nodeType(stats)) {
+        if (stats && stats.nlink > 1n && !ON_WINDOWS && nodeType(stats)) {
           const inode = `${stats.dev}:${stats.ino}`;
           if (!first.has(inode)) first.set(inode, path);
         }
@@ -215,6 +219,8 @@ export class ContextView {
   private lstat(path: string): Promise<BigIntStats | undefined> {
     let known = this.stats.get(path);
     if (!known) {
+      // A cache, not a snapshot: start over rather than hold a huge context's metadata.
+      if (this.stats.size >= MAX_CACHED_STATS) this.stats.clear();
       const absolute = absolutePath(this.root, path);
       known = fs.lstat(absolute, { bigint: true }).catch((err: unknown) => {
         const code = errorCode(err);
@@ -242,18 +248,22 @@ function nodeType(stats: BigIntStats): NodeType | undefined {
   if (stats.isFile()) return 'file';
   if (stats.isDirectory()) return 'directory';
   if (stats.isSymbolicLink()) return 'symlink';
-  // Sockets, FIFOs and devices are left out (see the module's README notes).
+  // Sockets, FIFOs and devices are left out. (The CLI sends FIFOs and devices, which a context
+  // hardly ever holds; Slipway could not hash or pack them like regular entries anyway.)
   return undefined;
 }
 
 function toNode(path: string, type: NodeType, stats: BigIntStats, implicit: boolean): ContextNode {
+  let mode = Number(stats.mode & 0o7777n);
+  // The CLI on Windows sends everything executable and not group/world-writable, and no hard links.
+  if (ON_WINDOWS) mode = (mode & 0o755) | 0o111;
   return {
     path,
     type,
-    mode: implicit ? IMPLIED_DIRECTORY_MODE : Number(stats.mode & 0o7777n),
+    mode: implicit ? IMPLIED_DIRECTORY_MODE : mode,
     size: type === 'file' ? Number(stats.size) : 0,
     mtimeMs: Number(stats.mtimeNs / 1_000_000n),
-    nlink: Number(stats.nlink),
+    nlink: ON_WINDOWS ? 1 : Number(stats.nlink),
     inode: `${stats.dev}:${stats.ino}`,
     implicit,
   };

@@ -62,3 +62,16 @@ async function firstFileOf(archive: Readable): Promise<string> {
   if (text === undefined) throw new Error('not a file');
   return text;
 }
+
+/**
+ * A header as the classic builder's chown leaves it: the new owner, and — as chown(2) does on
+ * Linux — setuid cleared from files, setgid too when the group may execute.
+ */
+export function chownHeader<H extends { type?: string | null; mode?: number; uid?: number; gid?: number }>(header: H, identity: Identity): H {
+  let mode = header.mode ?? 0;
+  if (header.type !== 'directory' && header.type !== 'symlink') {
+    mode &= ~0o4000;
+    if (mode & 0o010) mode &= ~0o2000;
+  }
+  return { ...header, mode, uid: identity.uid, gid: identity.gid };
+}

@@ -11,7 +11,7 @@ import tar from 'tar-stream';
 import type { ExecBackend } from '../backend';
 import type { ContextSource, ContextEntry } from '../context';
 import { matchGoPattern } from '../context';
-import type { Identity } from './chown';
+import { chownHeader, type Identity } from './chown';
 import { isLocalArchive } from './archive-detect';
 import type { Download } from './download';
 import { retar } from './retar';
@@ -51,9 +51,10 @@ async function contextItem(context: ContextSource, entry: ContextEntry, allowArc
     name: posix.basename(entry.path),
     archive,
     async tar(target, identity) {
-      const packed = context.pack([{ entry, name: rel(target) }], { uid: identity?.uid ?? 0, gid: identity?.gid ?? 0 }) as unknown as Readable;
+      const owner = identity ?? { uid: 0, gid: 0 };
+      const packed = context.pack([{ entry, name: rel(target) }], owner) as unknown as Readable;
       // The destination directory itself is created by the caller with the classic rules.
-      return kind === 'directory' ? retar(packed, (h) => (h.name.replace(/\/$/, '') === rel(target) ? undefined : h)) : packed;
+      return retar(packed, (h) => (kind === 'directory' && h.name.replace(/\/$/, '') === rel(target) ? undefined : chownHeader(h, owner)));
     },
     raw: () => createReadStream(full),
   };
@@ -89,20 +90,26 @@ export class ImageFiles {
     const paths = /[*?[]/.test(path) ? await this.glob(path) : [path];
     const items: CopyItem[] = [];
     for (const p of paths) {
-      const stat = await this.containers.statPath(this.containerId, p);
+      // A symlink source is followed (within the image), and named as the link.
+      let target = p;
+      let stat = await this.containers.statPath(this.containerId, target);
+      for (let hops = 0; stat?.linkTarget && hops < 40; hops++) {
+        target = posix.resolve(posix.dirname(target), stat.linkTarget);
+        stat = await this.containers.statPath(this.containerId, target);
+      }
       if (!stat) throw new Error(`file not found in ${origin}: stat ${source}: file does not exist`);
-      items.push(this.item(p, stat.isDirectory));
+      items.push(this.item(target, stat.isDirectory, posix.basename(p)));
     }
     return items;
   }
 
-  private item(path: string, isDirectory: boolean): CopyItem {
+  private item(path: string, isDirectory: boolean, name: string): CopyItem {
     const kind = isDirectory ? 'directory' : 'file';
     const hash = `${isDirectory ? 'dir' : 'file'}:${createHash('sha256').update(`${this.imageId}:${path}`).digest('hex')}`;
     return {
       hash,
       kind,
-      name: posix.basename(path),
+      name,
       archive: false,
       tar: async (target, identity) => {
         // The engine names entries after the path's last element: move them under `target`.
@@ -113,7 +120,8 @@ export class ImageFiles {
           if (isDirectory && name === base) return undefined;
           const inside = name === base ? '' : name.slice(base.length + 1);
           const renamed = isDirectory ? posix.join(rel(target), inside) : rel(target);
-          return { ...h, name: renamed + (h.type === 'directory' ? '/' : ''), ...(identity ? { uid: identity.uid, gid: identity.gid } : {}), ...(h.type === 'link' && h.linkname ? { linkname: relinkHardlink(h.linkname, base, rel(target), isDirectory) } : {}) };
+          const moved = { ...h, name: renamed + (h.type === 'directory' ? '/' : ''), ...(h.type === 'link' && h.linkname ? { linkname: relinkHardlink(h.linkname, base, rel(target), isDirectory) } : {}) };
+          return identity ? chownHeader(moved, identity) : moved;
         });
       },
       raw: () => {

@@ -67,14 +67,16 @@ export async function dispatchCopy(ctx: StepContext, c: CopyCommand | AddCommand
 
     const destPath = normalizeDest(ctx.state.config.WorkingDir, dest);
     const base = await stagingBase(ctx);
-    await withContainer(ctx, base, probe, async (id) => {
+    // No VOLUME in the staging container: files copied there must land in the layer.
+    const staging = withChanges(probe, (p) => (p.Volumes = null));
+    await withContainer(ctx, base, staging, async (id) => {
       const containers = ctx.services.backend.containers;
       let identity: Identity | undefined = from !== undefined && !chown ? undefined : { uid: 0, gid: 0 };
       if (chown) identity = await resolveChown(containers, id, chown).catch((err: Error) => {
         throw fail(err.message);
       });
       for (const item of items) await copyItem(ctx, id, item, destPath, identity);
-      await commitContainer(ctx, id, base, probe);
+      await commitContainer(ctx, id, base, probe, true);
     });
   } finally {
     await Promise.all([...downloads.map((d) => d.cleanup()), ...cleanups.map((f) => f())]);

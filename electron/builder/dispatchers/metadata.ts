@@ -122,14 +122,19 @@ export async function dispatchHealthcheck(ctx: StepContext, c: HealthcheckComman
   if (previous?.length && previous[0] !== 'NONE') {
     ctx.services.emit({ type: 'step-log', stepId: ctx.step.id, stream: 'stdout', text: `Note: overriding previous HEALTHCHECK: [${previous.join(' ')}]\n` });
   }
+  // The classic builder's container create fills the fields a new check leaves at zero from
+  // the previous one (even for NONE), and keeps the result.
   const h = c.health;
-  ctx.state.config.Healthcheck = {
-    Test: h.test,
-    ...(h.interval ? { Interval: h.interval } : {}),
-    ...(h.timeout ? { Timeout: h.timeout } : {}),
-    ...(h.startPeriod ? { StartPeriod: h.startPeriod } : {}),
-    ...(h.startInterval ? { StartInterval: h.startInterval } : {}),
-    ...(h.retries ? { Retries: h.retries } : {}),
+  const before = ctx.state.config.Healthcheck ?? {};
+  const pick = (value: number | undefined, previous: number | undefined) => value || previous || undefined;
+  const merged = {
+    Test: h.test.length ? h.test : before.Test,
+    Interval: pick(h.interval, before.Interval),
+    Timeout: pick(h.timeout, before.Timeout),
+    StartPeriod: pick(h.startPeriod, before.StartPeriod),
+    StartInterval: pick(h.startInterval, before.StartInterval),
+    Retries: pick(h.retries, before.Retries),
   };
+  ctx.state.config.Healthcheck = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined));
   await commitMetadata(ctx, `HEALTHCHECK ${goFormatHealthcheck(ctx.state.config.Healthcheck)}`);
 }
