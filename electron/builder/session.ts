@@ -164,7 +164,12 @@ export class BuildSession {
       const steps = gs.stepIds.map((id) => graph.steps.find((s) => s.id === id)!);
       const state = await this.runFrom(services, gs, steps[0]!, globalArgs.forStage(), lexer, semaphore);
       for (const [i, command] of stage.commands.entries()) {
-        await this.runStep(services, state, steps[i + 1]!, command, lexer, semaphore);
+        const step = steps[i + 1]!;
+        // Wait for the stages a step reads (COPY --from) before taking a slot, so that waiting
+        // steps never hold every slot while the stages they wait for need one.
+        const otherStages = graph.steps.filter((s) => step.dependsOn.includes(s.id) && s.stage !== gs.index).map((s) => s.stage);
+        await Promise.all(otherStages.map((index) => services.stageImage(index)));
+        await this.runStep(services, state, step, command, lexer, semaphore);
       }
       const image = state.imageId ? await this.engine.backend.images.findImage(state.imageId) : undefined;
       return image ?? { id: '', config: state.config, os: state.os, architecture: state.architecture, diffIds: [], size: 0 };
