@@ -130,9 +130,9 @@ describe('slipway builds', () => {
     const multi = {
       Dockerfile: [
         'FROM local/busybox:latest AS a',
-        'RUN sleep 2 && echo a > /a',
+        'RUN sleep 3 && echo a > /a',
         'FROM local/busybox:latest AS b',
-        'RUN sleep 2 && echo b > /b',
+        'RUN sleep 3 && echo b > /b',
         'FROM local/busybox:latest AS unused',
         'RUN exit 9',
         'FROM scratch AS final',
