@@ -6,6 +6,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit' }).status ?? 1;
 
+// The CLI bundle must match the sources the tests exercise.
+if (run('node', ['scripts/build-cli.mjs']) !== 0) process.exit(1);
+
 if (run('npx', ['tsc', '-b']) !== 0) {
   console.error('type-check failed');
   process.exit(1);
