@@ -38,6 +38,8 @@ export interface CommitRequest {
   containerConfig: RunConfig;
   author: string;
   parent: string;
+  /** The Cmd the container ran with (the engine's history text for the commit). */
+  containerCmd: string[] | null;
   /** COPY and ADD always add a layer, even an empty one, as the classic builder does. */
   alwaysLayer?: boolean;
 }

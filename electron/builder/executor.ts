@@ -125,19 +125,27 @@ export async function withContainer<T>(
   } finally {
     signal.removeEventListener('abort', onAbort);
     const keep = ok ? !services.remove : services.keepFailed || !services.remove;
-    if (signal.aborted || services.forceRemove || !keep) await containers.remove(id);
+    if (signal.aborted) await containers.remove(id);
+    else if (services.forceRemove || !keep) services.janitor.later(() => containers.remove(id));
   }
 }
 
 /** Commits the step's container as the stage's next image, and records it in the cache. */
-export async function commitContainer(ctx: StepContext, containerId: string, baseImage: string, probe: RunConfig, alwaysLayer = false): Promise<void> {
+export async function commitContainer(
+  ctx: StepContext,
+  containerId: string,
+  container: { image: string; cmd: string[] | null },
+  probe: RunConfig,
+  alwaysLayer = false,
+): Promise<void> {
   const { state, services } = ctx;
   const parentId = state.imageId;
   const image = await services.backend.images.commit(containerId, {
     config: state.config,
     containerConfig: probe,
     author: state.maintainer,
-    parent: baseImage,
+    parent: container.image,
+    containerCmd: container.cmd,
     alwaysLayer,
   });
   await recordInCache(ctx, parentId, probe, image);

@@ -16,6 +16,7 @@ import { resolveStageBase } from './dispatchers/from';
 import { RunFailedError } from './dispatchers/run';
 import { DockerfileError } from './errors';
 import { dispatch } from './evaluator';
+import { Janitor } from './janitor';
 import { StepCancelled } from './executor';
 import { loadDockerfile } from './frontend';
 import { buildGraph, resolveMetaArgs } from './graph';
@@ -62,6 +63,7 @@ export class BuildSession {
   private readonly listeners = new Set<(event: BuildEvent) => void>();
   private readonly settled = new Set<string>();
   private cancelled = false;
+  private readonly janitor = new Janitor();
 
   constructor(
     private readonly engine: BuildEngine,
@@ -103,6 +105,7 @@ export class BuildSession {
       if (!imageId) throw new DockerfileError('No image was generated. Is your Dockerfile empty?');
       for (const tag of this.request.tags) await this.engine.backend.images.tagImage(imageId, tag);
       this.warnUnusedArgs(dockerfile);
+      await this.janitor.drain();
       this.emit({ type: 'build-finished', status: 'succeeded', imageId, durationMs: Date.now() - started });
       return { status: 'succeeded', imageId };
     } catch (err) {
@@ -110,6 +113,7 @@ export class BuildSession {
       const error = toStepError(err);
       if (graph) for (const step of graph.steps) if (!this.settled.has(step.id)) this.emit({ type: 'step-cancelled', stepId: step.id });
       const status: BuildStatus = cancelled ? 'cancelled' : 'failed';
+      await this.janitor.drain();
       this.emit({ type: 'build-finished', status, ...(cancelled ? {} : { error }), durationMs: Date.now() - started });
       return { status, ...(cancelled ? {} : { error }) };
     } finally {
@@ -149,6 +153,7 @@ export class BuildSession {
       remove: this.request.remove,
       forceRemove: this.request.forceRemove,
       keepFailed: this.request.keepFailed,
+      janitor: this.janitor,
       engineVersion: this.engine.version,
       architecture: this.engine.architecture,
       stageIndex: (ref) => byName.get(ref.toLowerCase()) ?? (/^\d+$/.test(ref) ? Number(ref) : undefined),

@@ -5,6 +5,7 @@ import type { ContextSource } from './context';
 import type { DispatchState } from './dispatch-state';
 import type { ImageCache } from './image-cache/cache';
 import type { Command } from './instructions';
+import type { Janitor } from './janitor';
 import type { ShellLexer } from './shell';
 
 type Emit = (event: BuildEvent extends infer E ? (E extends BuildEvent ? Omit<E, 'buildId' | 'time'> : never) : never) => void;
@@ -22,6 +23,8 @@ export interface BuildServices {
   forceRemove: boolean;
   /** Keep the failed step's container for debugging (when not force-removing). */
   keepFailed: boolean;
+  /** Background clean-up, finished before the build ends. */
+  janitor: Janitor;
   /** The stage a `--from` value names (a stage name or index), if any. */
   stageIndex(ref: string): number | undefined;
   /** The image a stage produced, by stage index (waits for the stage to finish). */

@@ -122,10 +122,11 @@ export class DockerImages implements ImageBackend {
         },
       ],
     };
+    // The engine writes the container's Cmd as the history text; the step's may differ (RUN with build args).
     const historyText = (request.containerConfig.Cmd ?? []).join(' ');
-    const lastHistory = (await this.docker.getImage(committed.Id).history()) as { CreatedBy: string }[];
+    const committedText = (request.containerCmd ?? []).join(' ');
     const sameLayers = layers.length === (info.RootFS?.Layers ?? []).length;
-    if (sameLayers && identicalConfig(info.Config, request.config) && lastHistory[0]?.CreatedBy === historyText) {
+    if (sameLayers && identicalConfig(info.Config, request.config) && committedText === historyText) {
       await this.configs.put(info.Id, file);
       return toImage(info);
     }

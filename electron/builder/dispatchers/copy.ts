@@ -76,7 +76,7 @@ export async function dispatchCopy(ctx: StepContext, c: CopyCommand | AddCommand
         throw fail(err.message);
       });
       for (const item of items) await copyItem(ctx, id, item, destPath, identity);
-      await commitContainer(ctx, id, base, probe, true);
+      await commitContainer(ctx, id, { image: base, cmd: staging.Cmd }, probe, true);
     });
   } finally {
     await Promise.all([...downloads.map((d) => d.cleanup()), ...cleanups.map((f) => f())]);

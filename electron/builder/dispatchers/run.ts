@@ -47,7 +47,7 @@ export async function dispatchRun(ctx: StepContext, c: RunCommand): Promise<void
     const code = await runToCompletion(ctx, id);
     if (ctx.signal.aborted) throw new StepCancelled();
     if (code !== 0) throw new RunFailedError(cmd, code, c.range);
-    await commitContainer(ctx, id, base, probe);
+    await commitContainer(ctx, id, { image: base, cmd: runConfig.Cmd }, probe);
   });
 }
 

@@ -17,5 +17,5 @@ export async function dispatchWorkdir(ctx: StepContext, c: WorkdirCommand): Prom
   if (await probeCache(ctx, probe)) return;
   // The engine creates WorkingDir when it creates the container; committing keeps it.
   const base = await containerBase(ctx);
-  await withContainer(ctx, base, probe, (id) => commitContainer(ctx, id, base, probe));
+  await withContainer(ctx, base, probe, (id) => commitContainer(ctx, id, { image: base, cmd: probe.Cmd }, probe));
 }
