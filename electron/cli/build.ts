@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import type { BuildEvent } from '../../shared/events';
 import { BuildSession } from '../builder/session';
 import { createBuildEngine } from '../core/build-engine';
+import { slipwayHome } from '../core/paths';
+import { holdBuildLock, sweepLeftovers } from '../core/sweep';
 import { connectEngine } from '../docker/engine';
 import { keyValueList, parseCliArgs } from './args';
 import { dockerfilePath } from './dockerfile-path';
@@ -33,7 +35,10 @@ export async function buildCommand(argv: string[]): Promise<number> {
   const context = resolve(positionals[0]!);
   const dockerfile = await dockerfilePath(context, values.file);
 
-  const engine = await createBuildEngine(connectEngine());
+  const docker = connectEngine();
+  const home = slipwayHome();
+  const engine = await createBuildEngine(docker, home);
+  await sweepLeftovers(docker, home);
   const session = new BuildSession(engine, {
     context,
     dockerfile,
@@ -53,9 +58,11 @@ export async function buildCommand(argv: string[]): Promise<number> {
   const onSignal = () => session.cancel();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const result = await session.run().finally(() => {
+  const release = await holdBuildLock(home, session.id);
+  const result = await session.run().finally(async () => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await release();
   });
 
   if (result.status === 'succeeded') {
