@@ -6,7 +6,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { CONTAINER_PREFIX } from '../docker/containers';
+import { BUILD_LABEL } from '../docker/containers';
 
 const locks = (home: string) => join(home, 'running');
 
@@ -35,12 +35,12 @@ async function isAlive(home: string, buildId: string): Promise<boolean> {
 
 /** Removes containers of dead builds; returns their names. */
 export async function sweepLeftovers(docker: Docker, home: string): Promise<string[]> {
-  const containers = await docker.listContainers({ all: true, filters: { name: [CONTAINER_PREFIX] } });
+  const containers = await docker.listContainers({ all: true, filters: { label: [BUILD_LABEL] } });
   const removed: string[] = [];
   for (const container of containers) {
-    const name = container.Names.map((n) => n.replace(/^\//, '')).find((n) => n.startsWith(CONTAINER_PREFIX));
-    const buildId = name?.slice(CONTAINER_PREFIX.length).split('-')[0];
-    if (!name || !buildId || (await isAlive(home, buildId))) continue;
+    const name = container.Names[0]?.replace(/^\//, '') ?? container.Id;
+    const buildId = container.Labels[BUILD_LABEL];
+    if (!buildId || (await isAlive(home, buildId))) continue;
     await docker.getContainer(container.Id).remove({ force: true, v: true }).catch(() => {});
     await rm(join(locks(home), buildId), { force: true });
     removed.push(name);

@@ -3,8 +3,10 @@ import { PassThrough, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { ContainerOutput, ContainerSpec, ExecBackend, PathStat } from '../builder/backend';
 
-/** Every container Slipway creates is named `slipway-<build>-<step>-<random>`: the sweep finds them by it. */
+/** Every container Slipway creates is named `slipway-<build>-<step>-<random>` and labelled with both. */
 export const CONTAINER_PREFIX = 'slipway-';
+export const BUILD_LABEL = 'dev.slipway.build';
+export const STEP_LABEL = 'dev.slipway.step';
 
 export function containerName(buildId: string, stepId: string): string {
   const step = stepId.replace(/[^a-zA-Z0-9_.-]/g, '_');
@@ -21,9 +23,11 @@ export class DockerContainers implements ExecBackend {
   constructor(private readonly docker: Docker) {}
 
   async createContainer(spec: ContainerSpec): Promise<string> {
-    // Labels would be merged into the committed image by the engine, so ownership is in the name.
+    // The engine's commit merges these labels into the image; the image backend writes the
+    // step's exact config whenever a commit differs from it, so they never reach an image.
     const container = await this.docker.createContainer({
       ...spec.config,
+      Labels: { ...(spec.config.Labels ?? {}), [BUILD_LABEL]: spec.owner.buildId, [STEP_LABEL]: spec.owner.stepId },
       Image: spec.image,
       name: containerName(spec.owner.buildId, spec.owner.stepId),
       HostConfig: { LogConfig: { Type: 'none', Config: {} }, ...spec.host },

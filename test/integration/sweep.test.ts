@@ -10,8 +10,8 @@ describe('the start-up sweep', () => {
   it('removes containers of dead builds, with their volumes, and spares live ones', async () => {
     const home = await mkdtemp(join(tmpdir(), 'slipway-sweep-'));
     const release = await holdBuildLock(home, 'livebuild01');
-    const dead = await docker.createContainer({ Image: BASE_IMAGE, name: 'slipway-deadbuild01-stage-0_2-aaaaaa', Cmd: ['true'], Volumes: { '/scratch': {} } });
-    const live = await docker.createContainer({ Image: BASE_IMAGE, name: 'slipway-livebuild01-stage-0_2-bbbbbb', Cmd: ['true'] });
+    const dead = await docker.createContainer({ Image: BASE_IMAGE, name: 'slipway-deadbuild01-stage-0_2-aaaaaa', Cmd: ['true'], Volumes: { '/scratch': {} }, Labels: { 'dev.slipway.build': 'deadbuild01' } });
+    const live = await docker.createContainer({ Image: BASE_IMAGE, name: 'slipway-livebuild01-stage-0_2-bbbbbb', Cmd: ['true'], Labels: { 'dev.slipway.build': 'livebuild01' } });
     const volume = (await dead.inspect()).Mounts[0]!.Name!;
     try {
       const removed = await sweepLeftovers(docker, home);

@@ -46,8 +46,8 @@ export async function slipwayBuild(request: Partial<BuildRequest> & { context: s
   return { ...result, events };
 }
 
-/** Containers and volumes Slipway left behind (by its container name prefix). */
+/** Containers Slipway left behind (by its label). */
 export async function leftovers(): Promise<string[]> {
-  const containers = await docker.listContainers({ all: true, filters: { name: ['slipway-'] } });
+  const containers = await docker.listContainers({ all: true, filters: { label: ['dev.slipway.build'] } });
   return containers.map((c) => c.Names.join(','));
 }
