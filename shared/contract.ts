@@ -4,7 +4,9 @@
  * the preload and the web client derive `window.slipway` from these tables, and main validates
  * every call against them. There is no other list of channel names.
  */
-import { isNone, type Validator } from './validate';
+import type { BuildEvent, BuildStatus } from './events';
+import type { BuildArgDeclaration, BuildGraph } from './graph';
+import { isArrayOf, isBoolean, isNone, isRecord, isShape, isString, type Validator } from './validate';
 
 /** 1-based, inclusive line numbers in the Dockerfile. */
 export interface LineRange {
@@ -24,6 +26,7 @@ export type ErrorCode =
   | 'BAD_REQUEST'
   | 'DOCKERFILE'
   | 'ENGINE_UNAVAILABLE'
+  | 'NOT_FOUND'
   | 'INTERNAL';
 
 export type Envelope<T> = { ok: true; result: T } | { ok: false; error: BridgeError };
@@ -35,6 +38,68 @@ export interface EngineInfo {
   arch: string;
 }
 
+/** A folder of the machine Slipway runs on (web mode's folder browser). */
+export interface FolderListing {
+  path: string;
+  parent?: string;
+  entries: { name: string; isDirectory: boolean }[];
+}
+
+/** One node of the context tree, after .dockerignore. */
+export interface ContextNode {
+  name: string;
+  /** Bytes: the file's size, or everything below a directory. */
+  size: number;
+  children?: ContextNode[];
+}
+
+export interface ContextSummary {
+  root: string;
+  /** Dockerfiles found in the context (Dockerfile, *.Dockerfile, Containerfile), relative paths. */
+  dockerfiles: string[];
+  tree: ContextNode;
+  files: number;
+  bytes: number;
+}
+
+export interface OutlineRequest {
+  context: string;
+  /** Relative to the context, or absolute. */
+  dockerfile: string;
+  target?: string;
+  buildArgs?: Record<string, string>;
+}
+
+export interface OutlineResult {
+  /** The Dockerfile's text, for the step panel. */
+  text: string;
+  graph: BuildGraph;
+  buildArgs: BuildArgDeclaration[];
+  warnings: { message: string; range: LineRange }[];
+}
+
+export interface BuildRequest extends OutlineRequest {
+  tags: string[];
+  noCache: boolean;
+  buildArgs: Record<string, string>;
+}
+
+export interface BuildSummary {
+  buildId: string;
+  request: BuildRequest;
+  status: BuildStatus | 'running';
+  startedAt: number;
+  /** The build this one retried, if any. */
+  retryOf?: string;
+}
+
+export interface BuildEventBatch {
+  buildId: string;
+  /** In order; the first has sequence number `from`. */
+  events: BuildEvent[];
+  from: number;
+}
+
 interface CallSpec<Req, Res> {
   readonly request: Validator<Req>;
   /** Type-level only: what the call answers. */
@@ -43,14 +108,59 @@ interface CallSpec<Req, Res> {
 const call = <Req, Res>(request: Validator<Req>): CallSpec<Req, Res> => ({ request });
 
 interface EventSpec<Payload> {
+  /** Type-level only: what the event carries. */
   readonly payload?: Payload;
 }
+const event = <Payload>(): EventSpec<Payload> => ({});
+
+const isStringRecord: Validator<Record<string, string>> = (v): v is Record<string, string> =>
+  isRecord(v) && Object.values(v).every(isString);
+const isNumber: Validator<number> = (v): v is number => typeof v === 'number' && Number.isFinite(v);
+const isDimension: Validator<number> = (v): v is number => isNumber(v) && Number.isInteger(v) && v > 0 && v < 1000;
+const isOutlineRequest = isShape<OutlineRequest>(
+  { context: isString, dockerfile: isString, target: isString, buildArgs: isStringRecord },
+  ['target', 'buildArgs'],
+);
+const isBuildRequest = isShape<BuildRequest>(
+  { context: isString, dockerfile: isString, target: isString, buildArgs: isStringRecord, tags: isArrayOf(isString), noCache: isBoolean },
+  ['target'],
+);
+const isBuildRef = isShape<{ buildId: string }>({ buildId: isString });
+const isStepRef = isShape<{ buildId: string; stepId: string }>({ buildId: isString, stepId: isString });
+const isShellRef = isShape<{ shellId: string }>({ shellId: isString });
 
 export const calls = {
   'slipway:engine:info': call<undefined, EngineInfo>(isNone),
+  'slipway:fs:list': call<{ path?: string }, FolderListing>(isShape({ path: isString }, ['path'])),
+  'slipway:context:inspect': call<{ context: string }, ContextSummary>(isShape({ context: isString })),
+  'slipway:dockerfile:outline': call<OutlineRequest, OutlineResult>(isOutlineRequest),
+  'slipway:build:start': call<BuildRequest, BuildSummary>(isBuildRequest),
+  'slipway:build:cancel': call<{ buildId: string }, void>(isBuildRef),
+  'slipway:build:list': call<undefined, BuildSummary[]>(isNone),
+  /** Every event of a build from sequence number `from` (0: all): how a reloaded renderer catches up. */
+  'slipway:build:events': call<{ buildId: string; from: number }, BuildEventBatch>(isShape({ buildId: isString, from: isNumber })),
+  'slipway:step:kill': call<{ buildId: string; stepId: string }, void>(isStepRef),
+  /** Re-reads the Dockerfile and builds again: earlier steps hit the cache. */
+  'slipway:step:retry': call<{ buildId: string; stepId: string }, BuildSummary>(isStepRef),
+  /** An interactive `sh` in the running step's container (TTY). */
+  'slipway:shell:open': call<{ buildId: string; stepId: string; cols: number; rows: number }, { shellId: string }>(
+    isShape({ buildId: isString, stepId: isString, cols: isDimension, rows: isDimension }),
+  ),
+  'slipway:shell:input': call<{ shellId: string; data: string }, void>(isShape({ shellId: isString, data: isString })),
+  'slipway:shell:resize': call<{ shellId: string; cols: number; rows: number }, void>(
+    isShape({ shellId: isString, cols: isDimension, rows: isDimension }),
+  ),
+  'slipway:shell:close': call<{ shellId: string }, void>(isShellRef),
 } as const;
 
-export const events = {} as const satisfies Record<string, EventSpec<unknown>>;
+export const events = {
+  /** Build events, batched (never one message per log line). */
+  'slipway:build:events': event<BuildEventBatch>(),
+  /** A build was started or finished (the list changed). */
+  'slipway:build:summary': event<BuildSummary>(),
+  'slipway:shell:output': event<{ shellId: string; data: string }>(),
+  'slipway:shell:exit': event<{ shellId: string; code: number | null }>(),
+} as const;
 
 export type CallChannel = keyof typeof calls;
 export type EventChannel = keyof typeof events;
@@ -64,7 +174,7 @@ export function methodName(channel: string): string {
   const [, service = '', verb = ''] = channel.split(':');
   return service + verb.charAt(0).toUpperCase() + verb.slice(1);
 }
-/** `slipway:build:event` -> `onBuildEvent`. */
+/** `slipway:build:events` -> `onBuildEvents`. */
 export function listenerName(channel: string): string {
   const name = methodName(channel);
   return 'on' + name.charAt(0).toUpperCase() + name.slice(1);

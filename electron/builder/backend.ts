@@ -71,6 +71,16 @@ export interface PathStat {
   linkTarget: string;
 }
 
+/** An interactive shell session in a container (TTY). */
+export interface Shell {
+  output: NodeJS.ReadableStream;
+  write(data: string): void;
+  resize(cols: number, rows: number): Promise<void>;
+  /** The shell's exit code once it ends (null if unknown). */
+  ended: Promise<number | null>;
+  close(): Promise<void>;
+}
+
 export interface ExecBackend {
   createContainer(spec: ContainerSpec): Promise<string>;
   /** Attaches to stdout/stderr before start; resolves once attached, `ended` when the streams close. */
@@ -85,6 +95,8 @@ export interface ExecBackend {
   getArchive(id: string, path: string): Promise<Readable>;
   /** Stat of a path in the container's filesystem, or undefined if it does not exist. */
   statPath(id: string, path: string): Promise<PathStat | undefined>;
+  /** An interactive `sh` in a running container. */
+  openShell(id: string, size: { cols: number; rows: number }): Promise<Shell>;
 }
 
 export interface Backend {

@@ -63,6 +63,11 @@ export class BuildSession {
   private readonly listeners = new Set<(event: BuildEvent) => void>();
   private readonly settled = new Set<string>();
   private cancelled = false;
+  private graph: BuildGraph | undefined;
+  /** One per stage, so that killing a step stops its stage and what depends on it, not the rest. */
+  private readonly stageControllers = new Map<number, AbortController>();
+  /** The container each running step is in (for shells), by step id. */
+  private readonly runningContainers = new Map<string, string>();
   private readonly janitor = new Janitor();
 
   constructor(
@@ -81,8 +86,44 @@ export class BuildSession {
     this.controller.abort();
   }
 
+  /**
+   * Kills one step: its container is killed and removed, its stage and the stages that need it
+   * are cancelled; independent stages go on. False when the step is not queued or running.
+   */
+  killStep(stepId: string): boolean {
+    const step = this.graph?.steps.find((s) => s.id === stepId);
+    if (!step || this.settled.has(stepId)) return false;
+    for (const stage of this.dependentStages(step.stage)) this.stageControllers.get(stage)?.abort();
+    return true;
+  }
+
+  /** The container a running step is in, if it has one now. */
+  containerOf(stepId: string): string | undefined {
+    return this.runningContainers.get(stepId);
+  }
+
+  /** `stage` and every stage that reads it, directly or through others. */
+  private dependentStages(stage: number): Set<number> {
+    const steps = this.graph?.steps ?? [];
+    const stageOf = new Map(steps.map((s) => [s.id, s.stage]));
+    const out = new Set([stage]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const s of steps) {
+        if (out.has(s.stage)) continue;
+        if (s.dependsOn.some((d) => out.has(stageOf.get(d)!))) {
+          out.add(s.stage);
+          grew = true;
+        }
+      }
+    }
+    return out;
+  }
+
   private readonly emit: Emit = (event) => {
     const full = { ...event, buildId: this.id, time: Date.now() } as BuildEvent;
+    if (full.type === 'step-container') this.runningContainers.set(full.stepId, full.containerId);
+    if (full.type === 'step-done' || full.type === 'step-failed' || full.type === 'step-cancelled') this.runningContainers.delete(full.stepId);
     if ('stepId' in full && ['step-done', 'step-failed', 'step-cancelled'].includes(full.type)) this.settled.add(full.stepId);
     for (const listener of this.listeners) listener(full);
   };
@@ -96,6 +137,7 @@ export class BuildSession {
       const { ast, dockerfile } = loadDockerfile(text);
       const escapeToken = ast.directives.escape;
       graph = this.graphWithLabels(dockerfile, escapeToken);
+      this.graph = graph;
       this.emit({ type: 'build-started', graph, dockerfile: this.request.dockerfile, context: resolve(this.request.context), tags: this.request.tags });
       for (const step of graph.steps) this.emit({ type: 'step-queued', stepId: step.id });
 
@@ -109,7 +151,7 @@ export class BuildSession {
       this.emit({ type: 'build-finished', status: 'succeeded', imageId, durationMs: Date.now() - started });
       return { status: 'succeeded', imageId };
     } catch (err) {
-      const cancelled = this.cancelled;
+      const cancelled = this.cancelled || err instanceof StepCancelled;
       const error = toStepError(err);
       if (graph) for (const step of graph.steps) if (!this.settled.has(step.id)) this.emit({ type: 'step-cancelled', stepId: step.id });
       const status: BuildStatus = cancelled ? 'cancelled' : 'failed';
@@ -166,15 +208,18 @@ export class BuildSession {
 
     const runStage = async (gs: GraphStage): Promise<Image> => {
       const stage = dockerfile.stages[gs.index]!;
+      const controller = new AbortController();
+      this.stageControllers.set(gs.index, controller);
+      const signal = AbortSignal.any([this.controller.signal, controller.signal]);
       const steps = gs.stepIds.map((id) => graph.steps.find((s) => s.id === id)!);
-      const state = await this.runFrom(services, gs, steps[0]!, globalArgs.forStage(), lexer, semaphore);
+      const state = await this.runFrom(services, gs, steps[0]!, globalArgs.forStage(), lexer, semaphore, signal);
       for (const [i, command] of stage.commands.entries()) {
         const step = steps[i + 1]!;
         // Wait for the stages a step reads (COPY --from) before taking a slot, so that waiting
         // steps never hold every slot while the stages they wait for need one.
         const otherStages = graph.steps.filter((s) => step.dependsOn.includes(s.id) && s.stage !== gs.index).map((s) => s.stage);
-        await Promise.all(otherStages.map((index) => services.stageImage(index)));
-        await this.runStep(services, state, step, command, lexer, semaphore);
+        await Promise.all(otherStages.map((index) => services.stageImage(index))).catch((err) => this.fail(step, err, Date.now(), signal));
+        await this.runStep(services, state, step, command, lexer, semaphore, signal);
       }
       const image = state.imageId ? await this.engine.backend.images.findImage(state.imageId) : undefined;
       return image ?? { id: '', config: state.config, os: state.os, architecture: state.architecture, diffIds: [], size: 0 };
@@ -182,7 +227,10 @@ export class BuildSession {
 
     for (const gs of graph.stages) {
       const result = Promise.resolve().then(() => runStage(gs));
-      result.catch(() => this.controller.abort());
+      // A failure stops the whole build; a killed step stops only its stage and its dependents.
+      result.catch((err) => {
+        if (!(err instanceof StepCancelled)) this.controller.abort();
+      });
       results.set(gs.index, result);
     }
     const outcomes = await Promise.allSettled(results.values());
@@ -193,11 +241,12 @@ export class BuildSession {
   }
 
   /** The FROM step: the base image (waiting for a stage if it is one), then ONBUILD triggers. */
-  private async runFrom(services: BuildServices, gs: GraphStage, step: GraphStep, args: BuildArgs, lexer: ShellLexer, semaphore: Semaphore): Promise<DispatchState> {
+  private async runFrom(
+    services: BuildServices, gs: GraphStage, step: GraphStep, args: BuildArgs, lexer: ShellLexer, semaphore: Semaphore, signal: AbortSignal,
+  ): Promise<DispatchState> {
     const started = Date.now();
-    const signal = this.controller.signal;
     const log = (text: string) => this.emit({ type: 'step-log', stepId: step.id, stream: 'stdout', text });
-    const base = await resolveStageBase(services, gs, signal, log).catch((err) => this.fail(step, err, started));
+    const base = await resolveStageBase(services, gs, signal, log).catch((err) => this.fail(step, err, started, signal));
     this.emit({ type: 'step-started', stepId: step.id, ...(base.imageId ? { baseImage: base.imageId } : {}) });
     const state = new DispatchState(base.os, base.architecture, base.config, base.imageId, args);
     const triggers = state.config.OnBuild ?? [];
@@ -206,25 +255,29 @@ export class BuildSession {
       log(`# Executing ${triggers.length} build trigger${triggers.length > 1 ? 's' : ''}\n`);
       for (const trigger of triggers) {
         const command = triggerCommand(trigger, step);
-        await semaphore.use(() => this.dispatchStep(services, state, step, command, lexer)).catch((err) => this.fail(step, err, started));
+        await semaphore.use(() => this.dispatchStep(services, state, step, command, lexer, signal)).catch((err) => this.fail(step, err, started, signal));
       }
     }
     await this.finishStep(step, state, started, !triggers.length);
     return state;
   }
 
-  private async runStep(services: BuildServices, state: DispatchState, step: GraphStep, command: Command, lexer: ShellLexer, semaphore: Semaphore): Promise<void> {
+  private async runStep(
+    services: BuildServices, state: DispatchState, step: GraphStep, command: Command, lexer: ShellLexer, semaphore: Semaphore, signal: AbortSignal,
+  ): Promise<void> {
     await semaphore.use(async () => {
-      if (this.controller.signal.aborted) throw new StepCancelled();
+      if (signal.aborted) this.fail(step, new StepCancelled(), Date.now(), signal);
       const started = Date.now();
       this.emit({ type: 'step-started', stepId: step.id });
-      const cached = await this.dispatchStep(services, state, step, command, lexer).catch((err) => this.fail(step, err, started));
+      const cached = await this.dispatchStep(services, state, step, command, lexer, signal).catch((err) => this.fail(step, err, started, signal));
       await this.finishStep(step, state, started, cached);
     });
   }
 
   /** Dispatches one command; true when it was a cache hit. */
-  private async dispatchStep(services: BuildServices, state: DispatchState, step: GraphStep, command: Command, lexer: ShellLexer): Promise<boolean> {
+  private async dispatchStep(
+    services: BuildServices, state: DispatchState, step: GraphStep, command: Command, lexer: ShellLexer, signal: AbortSignal,
+  ): Promise<boolean> {
     let cached = false;
     // Like the classic builder, every step's config names the image it started from.
     state.config.Image = state.imageId;
@@ -233,7 +286,7 @@ export class BuildSession {
         if (event.type === 'step-cache' && event.decision.hit) cached = true;
         services.emit(event);
       } },
-      state, command, step, lexer, signal: this.controller.signal,
+      state, command, step, lexer, signal,
     };
     await dispatch(ctx, command);
     return cached;
@@ -244,8 +297,8 @@ export class BuildSession {
     this.emit({ type: 'step-done', stepId: step.id, imageId: state.imageId, cached, size: image?.size ?? 0, durationMs: Date.now() - started });
   }
 
-  private fail(step: GraphStep, err: unknown, started: number): never {
-    if (err instanceof StepCancelled || (this.controller.signal.aborted && !(err instanceof DockerfileError))) {
+  private fail(step: GraphStep, err: unknown, started: number, signal: AbortSignal): never {
+    if (err instanceof StepCancelled || (signal.aborted && !(err instanceof DockerfileError))) {
       this.emit({ type: 'step-cancelled', stepId: step.id });
       throw new StepCancelled();
     }

@@ -9,6 +9,7 @@ import {
 } from '../../shared/contract';
 import { DockerfileError } from '../builder/errors';
 import { EngineUnavailableError } from '../docker/engine';
+import { NotFoundError } from './builds';
 
 /** What main implements: one async function per call of the contract. */
 export type Handlers = { [C in CallChannel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
@@ -39,5 +40,9 @@ export function toBridgeError(err: unknown): BridgeError {
     return { code: 'DOCKERFILE', message: err.message, ...(err.range ? { location: err.range } : {}) };
   }
   if (err instanceof EngineUnavailableError) return { code: 'ENGINE_UNAVAILABLE', message: err.message };
+  if (err instanceof NotFoundError) return { code: 'NOT_FOUND', message: err.message };
+  if ((err as NodeJS.ErrnoException).code === 'ECONNREFUSED' || (err as NodeJS.ErrnoException).code === 'ENOENT' && String((err as Error).message).includes('docker.sock')) {
+    return { code: 'ENGINE_UNAVAILABLE', message: new EngineUnavailableError(err).message };
+  }
   return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
 }

@@ -1,10 +1,34 @@
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 import type Docker from 'dockerode';
+import { outline } from '../builder/frontend';
 import { engineInfo } from '../docker/engine';
+import type { BuildManager } from './builds';
+import { listFolder, summarizeContext } from './context-summary';
 import type { Handlers } from './dispatch';
 
-/** The implementation of every call, over the injected engine client. */
-export function createHandlers(docker: Docker): Handlers {
+/** The implementation of every call of the contract, over the injected engine and build manager. */
+export function createHandlers(docker: Docker, builds: BuildManager): Handlers {
   return {
     'slipway:engine:info': () => engineInfo(docker),
+    'slipway:fs:list': (req) => listFolder(req.path ?? homedir()),
+    'slipway:context:inspect': (req) => summarizeContext(req.context),
+    'slipway:dockerfile:outline': async (req) => {
+      const path = isAbsolute(req.dockerfile) ? req.dockerfile : join(resolve(req.context), req.dockerfile);
+      const text = await readFile(path, 'utf8');
+      const result = outline(text, { ...(req.target ? { target: req.target } : {}), buildArgs: req.buildArgs ?? {} });
+      return { text, graph: result.graph, buildArgs: result.graph.buildArgs, warnings: result.warnings };
+    },
+    'slipway:build:start': (req) => builds.start(req),
+    'slipway:build:cancel': async (req) => builds.cancel(req.buildId),
+    'slipway:build:list': async () => builds.list(),
+    'slipway:build:events': (req) => builds.events(req.buildId, req.from),
+    'slipway:step:kill': async (req) => builds.kill(req.buildId, req.stepId),
+    'slipway:step:retry': (req) => builds.retry(req.buildId),
+    'slipway:shell:open': async (req) => ({ shellId: await builds.openShell(req.buildId, req.stepId, req.cols, req.rows) }),
+    'slipway:shell:input': async (req) => builds.shell(req.shellId).write(req.data),
+    'slipway:shell:resize': (req) => builds.shell(req.shellId).resize(req.cols, req.rows),
+    'slipway:shell:close': (req) => builds.closeShell(req.shellId),
   };
 }

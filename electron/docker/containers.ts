@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import type { ContainerOutput, ContainerSpec, ExecBackend, PathStat } from '../builder/backend';
+import type { ContainerOutput, ContainerSpec, ExecBackend, PathStat, Shell } from '../builder/backend';
+import { openShell } from './shells';
 
 /** Every container Slipway creates is named `slipway-<build>-<step>-<random>` and labelled with both. */
 export const CONTAINER_PREFIX = 'slipway-';
@@ -88,5 +89,9 @@ export class DockerContainers implements ExecBackend {
       if (statusOf(err) === 404) return undefined;
       throw err;
     }
+  }
+
+  openShell(id: string, size: { cols: number; rows: number }): Promise<Shell> {
+    return openShell(this.docker, id, size);
   }
 }

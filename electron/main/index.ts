@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
 import { callChannels } from '../../shared/contract';
+import { createCore, type Core } from '../core/app-core';
 import { contentSecurityPolicy } from '../core/csp';
 import { dispatch, failure } from '../core/dispatch';
-import { createHandlers } from '../core/handlers';
-import { connectEngine } from '../docker/engine';
 
 // Thin glue: the window, its security baseline, and the contract wired to the core.
 const devServer = process.env.ELECTRON_RENDERER_URL;
@@ -35,15 +34,17 @@ function fromOurWindow(event: IpcMainInvokeEvent): boolean {
   return win !== null && event.senderFrame === event.sender.mainFrame;
 }
 
-function wireContract(): void {
-  const handlers = createHandlers(connectEngine());
+function wireContract(core: Core): void {
   for (const channel of callChannels) {
     ipcMain.handle(channel, (event, payload: unknown) =>
       fromOurWindow(event)
-        ? dispatch(handlers, channel, payload)
+        ? dispatch(core.handlers, channel, payload)
         : failure({ code: 'FORBIDDEN', message: 'Calls are accepted only from Slipway windows' }),
     );
   }
+  core.subscribe((channel, payload) => {
+    for (const win of BrowserWindow.getAllWindows()) win.webContents.send(channel, payload);
+  });
 }
 
 void app.whenReady().then(() => {
@@ -52,7 +53,9 @@ void app.whenReady().then(() => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  wireContract();
+  const core = createCore();
+  wireContract(core);
+  app.on('before-quit', () => void core.shutdown());
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

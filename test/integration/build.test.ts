@@ -126,6 +126,39 @@ describe('slipway builds', () => {
     });
   });
 
+  describe('killing a step', () => {
+    it('cancels its stage and the stages that need it, while an independent stage completes', async () => {
+      const ctx = context({
+        Dockerfile: [
+          'FROM local/busybox:latest AS slow',
+          'RUN sleep 300',
+          'FROM local/busybox:latest AS quick',
+          'RUN sleep 2 && echo quick > /q',
+          'FROM scratch AS final',
+          'COPY --from=quick /q /q',
+          'COPY --from=slow /etc/passwd /p',
+        ].join('\n'),
+      });
+      const engine = await createBuildEngine(docker, await mkdtemp(join(tmpdir(), 'slipway-home-')));
+      const session = new BuildSession(engine, {
+        context: ctx, dockerfile: join(ctx, 'Dockerfile'), tags: [], buildArgs: {}, labels: {}, noCache: true,
+        remove: true, forceRemove: false, keepFailed: false, concurrency: 4, target: 'final',
+      });
+      const events: BuildEvent[] = [];
+      session.onEvent((e) => {
+        events.push(e);
+        if (e.type === 'step-container' && e.stepId === 'slow:2') setTimeout(() => session.killStep('slow:2'), 200);
+      });
+      const result = await session.run();
+      const last = (stepId: string) => events.filter((e) => 'stepId' in e && e.stepId === stepId).at(-1)?.type;
+      expect(result.status).toBe('cancelled');
+      expect(last('slow:2')).toBe('step-cancelled');
+      expect(last('final:3')).toBe('step-cancelled');
+      expect(last('quick:2')).toBe('step-done');
+      expect(await leftovers()).toEqual([]);
+    });
+  });
+
   describe('stages', () => {
     const multi = {
       Dockerfile: [

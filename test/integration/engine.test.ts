@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHandlers } from '../../electron/core/handlers';
+import { createCore } from '../../electron/core/app-core';
 import { dispatch } from '../../electron/core/dispatch';
 import { connectEngine, engineInfo } from '../../electron/docker/engine';
 import { BASE_IMAGE } from './engine-setup';
@@ -22,13 +22,13 @@ describe('the Docker engine', () => {
   });
 
   it('serves the version through the contract, as an envelope', async () => {
-    const envelope = await dispatch(createHandlers(docker), 'slipway:engine:info', undefined);
+    const envelope = await dispatch(createCore(docker).handlers, 'slipway:engine:info', undefined);
     expect(envelope.ok).toBe(true);
   });
 
   it('reports an unreachable engine as ENGINE_UNAVAILABLE with what to do', async () => {
     const nowhere = connectEngine({ socketPath: '/nonexistent/docker.sock' });
-    const envelope = await dispatch(createHandlers(nowhere), 'slipway:engine:info', undefined);
+    const envelope = await dispatch(createCore(nowhere).handlers, 'slipway:engine:info', undefined);
     expect(envelope).toMatchObject({ ok: false, error: { code: 'ENGINE_UNAVAILABLE' } });
     if (!envelope.ok) expect(envelope.error.message).toMatch(/Start Docker/);
   });

@@ -1,0 +1,150 @@
+/**
+ * The build sessions of one main process: several at once, each with its event log on disk,
+ * events batched to whoever listens (IPC or web mode), and the step controls the app offers —
+ * cancel, kill a step, retry, a shell in a running step.
+ */
+import { randomBytes } from 'node:crypto';
+import { isAbsolute, join, resolve } from 'node:path';
+import type Docker from 'dockerode';
+import type { BuildEventBatch, BuildRequest, BuildSummary } from '../../shared/contract';
+import type { BuildEvent } from '../../shared/events';
+import type { Shell } from '../builder/backend';
+import { BuildSession, type BuildEngine } from '../builder/session';
+import { Batcher } from './batcher';
+import { createBuildEngine } from './build-engine';
+import { EventLog } from './event-log';
+import { holdBuildLock } from './sweep';
+
+export class NotFoundError extends Error {}
+
+export interface BuildPublisher {
+  events(batch: BuildEventBatch): void;
+  summary(summary: BuildSummary): void;
+  shellOutput(shellId: string, data: string): void;
+  shellExit(shellId: string, code: number | null): void;
+}
+
+interface Running {
+  session: BuildSession;
+  summary: BuildSummary;
+  log: EventLog;
+}
+
+export class BuildManager {
+  private readonly builds = new Map<string, Running>();
+  private readonly shells = new Map<string, Shell>();
+  private engine: Promise<BuildEngine> | undefined;
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly home: string,
+    private readonly publish: BuildPublisher,
+  ) {}
+
+  async start(request: BuildRequest, retryOf?: string): Promise<BuildSummary> {
+    this.engine ??= createBuildEngine(this.docker, this.home);
+    const engine = await this.engine.catch((err: unknown) => {
+      this.engine = undefined;
+      throw err;
+    });
+    const context = resolve(request.context);
+    const session = new BuildSession(engine, {
+      context,
+      dockerfile: isAbsolute(request.dockerfile) ? request.dockerfile : join(context, request.dockerfile),
+      tags: request.tags,
+      buildArgs: request.buildArgs,
+      labels: {},
+      ...(request.target ? { target: request.target } : {}),
+      noCache: request.noCache,
+      remove: true,
+      forceRemove: false,
+      keepFailed: false,
+      concurrency: 4,
+    });
+    const log = await EventLog.create(join(this.home, 'builds'), session.id);
+    const summary: BuildSummary = { buildId: session.id, request, status: 'running', startedAt: Date.now(), ...(retryOf ? { retryOf } : {}) };
+    this.builds.set(session.id, { session, summary, log });
+
+    let sent = 0;
+    const batcher = new Batcher<BuildEvent>((events) => {
+      this.publish.events({ buildId: session.id, events, from: sent });
+      sent += events.length;
+    });
+    session.onEvent((event) => {
+      log.append(event);
+      batcher.push(event);
+      if (event.type === 'build-finished') batcher.flush();
+    });
+
+    const release = await holdBuildLock(this.home, session.id);
+    this.publish.summary(summary);
+    void session.run().then(async (result) => {
+      summary.status = result.status;
+      await Promise.all([release(), log.flush()]);
+      this.publish.summary(summary);
+    });
+    return summary;
+  }
+
+  list(): BuildSummary[] {
+    return [...this.builds.values()].map((b) => b.summary);
+  }
+
+  async events(buildId: string, from: number): Promise<BuildEventBatch> {
+    const { log } = this.get(buildId);
+    return { buildId, events: await log.read(from), from };
+  }
+
+  cancel(buildId: string): void {
+    this.get(buildId).session.cancel();
+  }
+
+  kill(buildId: string, stepId: string): void {
+    if (!this.get(buildId).session.killStep(stepId)) throw new NotFoundError(`step ${stepId} is not running or queued`);
+  }
+
+  /** Builds again from the Dockerfile as it is now; the steps before the retried one hit the cache. */
+  retry(buildId: string): Promise<BuildSummary> {
+    return this.start(this.get(buildId).summary.request, buildId);
+  }
+
+  async openShell(buildId: string, stepId: string, cols: number, rows: number): Promise<string> {
+    const container = this.get(buildId).session.containerOf(stepId);
+    if (!container) throw new NotFoundError(`step ${stepId} has no running container`);
+    const engine = await this.engine!;
+    const shell = await engine.backend.containers.openShell(container, { cols, rows });
+    const shellId = randomBytes(8).toString('hex');
+    this.shells.set(shellId, shell);
+    const decoder = new TextDecoder();
+    const output = new Batcher<string>((chunks) => this.publish.shellOutput(shellId, chunks.join('')), 16, 256);
+    shell.output.on('data', (chunk: Buffer) => output.push(decoder.decode(chunk, { stream: true })));
+    void shell.ended.then((code) => {
+      output.flush();
+      this.shells.delete(shellId);
+      this.publish.shellExit(shellId, code);
+    });
+    return shellId;
+  }
+
+  shell(shellId: string): Shell {
+    const shell = this.shells.get(shellId);
+    if (!shell) throw new NotFoundError(`no shell ${shellId}`);
+    return shell;
+  }
+
+  async closeShell(shellId: string): Promise<void> {
+    await this.shell(shellId).close();
+  }
+
+  /** Cancels every build and closes every shell (the app is quitting). */
+  async shutdown(): Promise<void> {
+    for (const { session } of this.builds.values()) session.cancel();
+    await Promise.all([...this.shells.values()].map((s) => s.close()));
+  }
+
+  private get(buildId: string): Running {
+    const build = this.builds.get(buildId);
+    if (!build) throw new NotFoundError(`no build ${buildId}`);
+    return build;
+  }
+}
