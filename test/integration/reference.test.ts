@@ -8,10 +8,10 @@
  * ({ "args": ["--build-arg", "A=1", "--target", "x"], "fails": true }).
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { classicBuild, docker, leftovers, slipwayBuild } from './helpers/engine';
 import { snapshotImage } from './helpers/image-snapshot';
 
@@ -46,6 +46,7 @@ describe('reference comparison with the classic builder', () => {
 
   it.each(cases)('%s', async (name) => {
     const context = mkdtempSync(join(tmpdir(), `ref-${name}-`));
+    onTestFinished(() => rmSync(context, { recursive: true, force: true }));
     cpSync(join(CASES, name), context, { recursive: true });
     if (existsSync(join(context, 'setup.sh'))) execFileSync('sh', ['setup.sh'], { cwd: context });
     const options: CaseOptions = existsSync(join(context, 'case.json')) ? JSON.parse(readFileSync(join(context, 'case.json'), 'utf8')) : {};
