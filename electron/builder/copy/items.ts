@@ -4,6 +4,7 @@
  * image (COPY --from), and a URL (ADD).
  */
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -68,7 +69,7 @@ export function urlItem(download: Download): CopyItem {
     archive: false,
     async tar(target, identity) {
       const pack = tar.pack();
-      const { mtimeMs } = await import('node:fs/promises').then((fs) => fs.stat(download.path));
+      const { mtimeMs } = await stat(download.path);
       const sink = pack.entry({ name: rel(target), size: download.size, mode: 0o600, uid: identity?.uid ?? 0, gid: identity?.gid ?? 0, mtime: new Date(mtimeMs) });
       createReadStream(download.path).pipe(sink as unknown as NodeJS.WritableStream).on('finish', () => pack.finalize());
       return pack as unknown as Readable;
