@@ -1,6 +1,7 @@
 /** The `slipway` command line: subcommands under plain Node. */
 import { buildCommand } from './build';
 import { outlineCommand } from './outline';
+import { serveCommand } from './serve';
 import { CliError } from './errors';
 
 const USAGE = `Usage: slipway <command> [options]
@@ -11,6 +12,9 @@ Commands:
       Build an image from a Dockerfile, as \`docker build\` does (classic builder semantics).
   outline [-f FILE] [--target T] [--build-arg K=V]... [CONTEXT]
       Print the Dockerfile's stages, build args, targets and step graph as JSON.
+  serve [--port N]
+      Run the app in a browser: serve it on 127.0.0.1 (a free port unless N) and print its
+      URL, which carries a token made for this launch. Runs until Ctrl-C.
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -21,6 +25,8 @@ export async function main(argv: string[]): Promise<number> {
         return await buildCommand(rest);
       case 'outline':
         return await outlineCommand(rest);
+      case 'serve':
+        return await serveCommand(rest);
       case undefined:
       case '-h':
       case '--help':

@@ -1,12 +1,13 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
-import { callChannels } from '../../shared/contract';
-import { createCore, type Core } from '../core/app-core';
+import { app, BrowserWindow, ipcMain, session, type WebContents } from 'electron';
+import { createCore } from '../core/app-core';
 import { contentSecurityPolicy } from '../core/csp';
-import { dispatch, failure } from '../core/dispatch';
+import { wireIpc, type SendToWindows } from './ipc';
+import { isTrustedSender, rendererUrlCheck } from './trust';
 
-// Thin glue: the window, its security baseline, and the contract wired to the core.
+// Thin glue: the window, Electron's security baseline, and the contract wired to the core (ipc.ts).
 const devServer = process.env.ELECTRON_RENDERER_URL;
+const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -21,31 +22,25 @@ function createWindow(): BrowserWindow {
       webSecurity: true,
     },
   });
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
   if (devServer) void win.loadURL(devServer);
-  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+  else void win.loadFile(rendererIndex);
   return win;
 }
 
-/** Calls are answered only for the main frame of one of our windows. */
-function fromOurWindow(event: IpcMainInvokeEvent): boolean {
-  const win = BrowserWindow.fromWebContents(event.sender);
-  return win !== null && event.senderFrame === event.sender.mainFrame;
+/** Every web contents, present and future: no navigation away, no new windows, no webviews. */
+function harden(contents: WebContents): void {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
-function wireContract(core: Core): void {
-  for (const channel of callChannels) {
-    ipcMain.handle(channel, (event, payload: unknown) =>
-      fromOurWindow(event)
-        ? dispatch(core.handlers, channel, payload)
-        : failure({ code: 'FORBIDDEN', message: 'Calls are accepted only from Slipway windows' }),
-    );
+const sendToWindows: SendToWindows = (channel, payload) => {
+  for (const win of BrowserWindow.getAllWindows()) {
+    if (!win.isDestroyed()) win.webContents.send(channel, payload);
   }
-  core.subscribe((channel, payload) => {
-    for (const win of BrowserWindow.getAllWindows()) win.webContents.send(channel, payload);
-  });
-}
+};
+
+app.on('web-contents-created', (_event, contents) => harden(contents));
 
 void app.whenReady().then(() => {
   const csp = contentSecurityPolicy(devServer ? [new URL(devServer).origin.replace(/^http/, 'ws')] : []);
@@ -53,8 +48,15 @@ void app.whenReady().then(() => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+
   const core = createCore();
-  wireContract(core);
+  const isRendererUrl = rendererUrlCheck(devServer, rendererIndex);
+  wireIpc(
+    ipcMain,
+    core,
+    { isTrustedSender: (event) => isTrustedSender(event, { isOurWindow: (wc) => BrowserWindow.fromWebContents(wc) !== null, isRendererUrl }) },
+    sendToWindows,
+  );
   app.on('before-quit', () => void core.shutdown());
   createWindow();
   app.on('activate', () => {
