@@ -27,6 +27,8 @@ export type ErrorCode =
   | 'DOCKERFILE'
   | 'ENGINE_UNAVAILABLE'
   | 'NOT_FOUND'
+  /** Web mode: the socket to Slipway is down (it reconnects by itself). */
+  | 'DISCONNECTED'
   | 'INTERNAL';
 
 export type Envelope<T> = { ok: true; result: T } | { ok: false; error: BridgeError };

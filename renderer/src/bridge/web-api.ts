@@ -22,7 +22,7 @@ export interface WebApi {
 /** Until the contract has a code of its own for it, a lost connection is INTERNAL. */
 const disconnected: Envelope<never> = {
   ok: false,
-  error: { code: 'INTERNAL', message: 'Not connected to Slipway (reconnecting); try again in a moment.' },
+  error: { code: 'DISCONNECTED', message: 'Not connected to Slipway (reconnecting); try again in a moment.' },
 };
 
 /**
