@@ -8,7 +8,7 @@ import {
   type ResponseOf,
 } from '../../shared/contract';
 import { DockerfileError } from '../builder/errors';
-import { EngineUnavailableError } from '../docker/engine';
+import { EngineUnavailableError, isEngineConnectionError } from '../docker/engine';
 import { NotFoundError } from './builds';
 
 /** What main implements: one async function per call of the contract. */
@@ -41,8 +41,6 @@ export function toBridgeError(err: unknown): BridgeError {
   }
   if (err instanceof EngineUnavailableError) return { code: 'ENGINE_UNAVAILABLE', message: err.message };
   if (err instanceof NotFoundError) return { code: 'NOT_FOUND', message: err.message };
-  if ((err as NodeJS.ErrnoException).code === 'ECONNREFUSED' || (err as NodeJS.ErrnoException).code === 'ENOENT' && String((err as Error).message).includes('docker.sock')) {
-    return { code: 'ENGINE_UNAVAILABLE', message: new EngineUnavailableError(err).message };
-  }
+  if (isEngineConnectionError(err)) return { code: 'ENGINE_UNAVAILABLE', message: new EngineUnavailableError(err).message };
   return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
 }

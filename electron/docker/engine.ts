@@ -35,3 +35,9 @@ export async function engineInfo(docker: Docker): Promise<EngineInfo> {
   }
   return { version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch };
 }
+
+/** A failure to reach the engine at all (socket missing or refusing), as opposed to an engine error. */
+export function isEngineConnectionError(err: unknown): boolean {
+  const { code, address } = err as { code?: string; address?: string };
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || (code === 'ENOENT' && address !== undefined);
+}
