@@ -22,6 +22,19 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          // The engine and its test image, Chromium, and the renderer built from these sources.
+          globalSetup: ['test/e2e/global-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          // One browser and one engine: files one at a time.
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

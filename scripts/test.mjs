@@ -6,8 +6,11 @@ import { mkdirSync, readFileSync } from 'node:fs';
 
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit' }).status ?? 1;
 
-// The CLI bundle must match the sources the tests exercise.
+// The CLI bundle and the renderer must match the sources the tests exercise (the e2e tests
+// drive the built renderer; their global setup skips its own build when told it is done).
 if (run('node', ['scripts/build-cli.mjs']) !== 0) process.exit(1);
+if (run('npx', ['electron-vite', 'build']) !== 0) process.exit(1);
+process.env.SLIPWAY_RENDERER_BUILT = '1';
 
 if (run('npx', ['tsc', '-b']) !== 0) {
   console.error('type-check failed');
