@@ -2,7 +2,7 @@
 
 import { DockerfileError } from '../errors';
 import { BLANK_RUN, isGoSpaceByte, utf8Bytes, utf8Text } from './chars';
-import { goQuote } from './goquote';
+import { goQuote } from '../go-quote';
 import { parseJsonStringArray } from './json-array';
 import type { EscapeToken } from './types';
 import { splitWordsKeepingQuotes } from './words';

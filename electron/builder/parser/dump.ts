@@ -1,7 +1,7 @@
 // BuildKit's AST dump (README §3.2), the format of the conformance `result` files.
 
 import { goTrimSpace } from './chars';
-import { goQuote } from './goquote';
+import { goQuote } from '../go-quote';
 import type { Node } from './types';
 
 /** Keyword, flags and arguments of one level, without ONBUILD's nested instruction. */

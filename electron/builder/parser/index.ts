@@ -3,7 +3,7 @@
 
 export { parseDockerfile } from './parse';
 export { dumpNode } from './dump';
-export { goQuote } from './goquote';
+export { goQuote } from '../go-quote';
 export { chompHeredocContent, parseHeredocMarker } from './heredoc';
 export type { HeredocMarker } from './heredoc';
 export type { Directives, EscapeToken, Heredoc, LineRange, Node, ParseResult, ParseWarning } from './types';

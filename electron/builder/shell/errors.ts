@@ -1,3 +1,5 @@
+import { goQuote } from '../go-quote';
+
 /** Thrown for every word the expander cannot process. The message reads like buildkit's. */
 export class ShellExpansionError extends Error {
   override readonly name = 'ShellExpansionError';
@@ -8,7 +10,7 @@ export class ShellExpansionError extends Error {
     /** What went wrong, without the word: `A: is not allowed to be unset`. */
     readonly reason: string,
   ) {
-    super(`failed to process ${quoteLikeGo(word)}: ${reason}`);
+    super(`failed to process ${goQuote(word)}: ${reason}`);
   }
 }
 
@@ -17,33 +19,3 @@ export class ShellExpansionError extends Error {
  * ShellExpansionError. A separate class so real bugs are never mistaken for input errors.
  */
 export class ExpansionFailure extends Error {}
-
-const SHORT_ESCAPES: Readonly<Record<string, string>> = {
-  '\x07': '\\a',
-  '\b': '\\b',
-  '\f': '\\f',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-  '\v': '\\v',
-};
-const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
-
-/** Go's `%q` (strconv.Quote), which buildkit uses to show the word in its messages. */
-function quoteLikeGo(text: string): string {
-  let quoted = '';
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === '"' || ch === '\\') quoted += `\\${ch}`;
-    else if (PRINTABLE.test(ch)) quoted += ch;
-    else if (SHORT_ESCAPES[ch] !== undefined) quoted += SHORT_ESCAPES[ch];
-    else if (code < 0x20 || code === 0x7f) quoted += `\\x${hex(code, 2)}`;
-    else if (code < 0x10000) quoted += `\\u${hex(code, 4)}`;
-    else quoted += `\\U${hex(code, 8)}`;
-  }
-  return `"${quoted}"`;
-}
-
-function hex(code: number, digits: number): string {
-  return code.toString(16).padStart(digits, '0');
-}
