@@ -4,7 +4,7 @@ import type { BuildEvent } from '../../shared/events';
 import { BuildSession } from '../builder/session';
 import { createBuildEngine } from '../core/build-engine';
 import { slipwayHome } from '../core/paths';
-import { holdBuildLock, sweepLeftovers } from '../core/sweep';
+import { sweepLeftovers } from '../core/sweep';
 import { connectEngine } from '../docker/engine';
 import { keyValueList, parseCliArgs } from './args';
 import { dockerfilePath } from './dockerfile-path';
@@ -38,7 +38,7 @@ export async function buildCommand(argv: string[]): Promise<number> {
   const docker = connectEngine();
   const home = slipwayHome();
   const engine = await createBuildEngine(docker, home);
-  await sweepLeftovers(docker, home);
+  await sweepLeftovers(docker);
   const session = new BuildSession(engine, {
     context,
     dockerfile,
@@ -58,11 +58,9 @@ export async function buildCommand(argv: string[]): Promise<number> {
   const onSignal = () => session.cancel();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const release = await holdBuildLock(home, session.id);
-  const result = await session.run().finally(async () => {
+  const result = await session.run().finally(() => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await release();
   });
 
   if (result.status === 'succeeded') {

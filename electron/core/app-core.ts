@@ -33,7 +33,7 @@ export function createCore(docker: Docker = connectEngine(), home = slipwayHome(
     shellExit: (shellId, code) => broadcast('slipway:shell:exit', { shellId, code }),
   });
   // Leftovers of builds that died with an earlier process; an engine that is down is not an error here.
-  void sweepLeftovers(docker, home).catch(() => {});
+  void sweepLeftovers(docker).catch(() => {});
   return {
     handlers: createHandlers(docker, builds),
     builds,

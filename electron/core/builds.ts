@@ -13,7 +13,6 @@ import { BuildSession, type BuildEngine } from '../builder/session';
 import { Batcher } from './batcher';
 import { createBuildEngine } from './build-engine';
 import { EventLog } from './event-log';
-import { holdBuildLock } from './sweep';
 
 export class NotFoundError extends Error {}
 
@@ -76,11 +75,10 @@ export class BuildManager {
       if (event.type === 'build-finished') batcher.flush();
     });
 
-    const release = await holdBuildLock(this.home, session.id);
     this.publish.summary(summary);
     void session.run().then(async (result) => {
       summary.status = result.status;
-      await Promise.all([release(), log.flush()]);
+      await log.flush();
       this.publish.summary(summary);
     });
     return summary;

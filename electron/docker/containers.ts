@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { PassThrough, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { ContainerOutput, ContainerSpec, ExecBackend, PathStat, Shell } from '../builder/backend';
@@ -8,6 +9,9 @@ import { openShell } from './shells';
 export const CONTAINER_PREFIX = 'slipway-';
 export const BUILD_LABEL = 'dev.slipway.build';
 export const STEP_LABEL = 'dev.slipway.step';
+/** `host/pid` of the process that made the container: the start-up sweep's liveness test. */
+export const OWNER_LABEL = 'dev.slipway.owner';
+export const processOwner = (): string => `${hostname()}/${process.pid}`;
 
 export function containerName(buildId: string, stepId: string): string {
   const step = stepId.replace(/[^a-zA-Z0-9_.-]/g, '_');
@@ -28,7 +32,7 @@ export class DockerContainers implements ExecBackend {
     // step's exact config whenever a commit differs from it, so they never reach an image.
     const container = await this.docker.createContainer({
       ...spec.config,
-      Labels: { ...(spec.config.Labels ?? {}), [BUILD_LABEL]: spec.owner.buildId, [STEP_LABEL]: spec.owner.stepId },
+      Labels: { ...(spec.config.Labels ?? {}), [BUILD_LABEL]: spec.owner.buildId, [STEP_LABEL]: spec.owner.stepId, [OWNER_LABEL]: processOwner() },
       Image: spec.image,
       name: containerName(spec.owner.buildId, spec.owner.stepId),
       HostConfig: { LogConfig: { Type: 'none', Config: {} }, ...spec.host },
