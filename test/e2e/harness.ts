@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createCore, type Core } from '../../electron/core/app-core';
-import { BUILD_LABEL } from '../../electron/docker/containers';
+import { BUILD_LABEL, OWNER_LABEL, processOwner } from '../../electron/docker/containers';
 import { connectEngine } from '../../electron/docker/engine';
 import { startWebServer, type WebServer } from '../../electron/web/server';
 
@@ -92,9 +92,9 @@ export async function buildStatus(page: Page, status: string, timeout = 120_000)
   await page.locator(`[data-testid="build-header"][data-status="${status}"]`).waitFor({ timeout });
 }
 
-/** Step containers still present (any state), by Slipway's label. */
+/** Step containers this test process made that are still present (any state), by Slipway's labels. */
 export async function leftoverContainers(docker: Docker = connectEngine()): Promise<string[]> {
-  const list = await docker.listContainers({ all: true, filters: { label: [BUILD_LABEL] } });
+  const list = await docker.listContainers({ all: true, filters: { label: [BUILD_LABEL, `${OWNER_LABEL}=${processOwner()}`] } });
   return list.map((c) => `${c.Names.join(',')} (${c.State})`);
 }
 
