@@ -1,13 +1,18 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, session, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, session, type WebContents } from 'electron';
 import { createCore } from '../core/app-core';
 import { contentSecurityPolicy } from '../core/csp';
+import { StaticFiles } from '../web/static-files';
+import { APP_PAGE, APP_SCHEME, appResponse } from './app-protocol';
 import { wireIpc, type SendToWindows } from './ipc';
 import { isTrustedSender, rendererUrlCheck } from './trust';
 
 // Thin glue: the window, Electron's security baseline, and the contract wired to the core (ipc.ts).
 const devServer = process.env.ELECTRON_RENDERER_URL;
-const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
+const rendererDir = join(import.meta.dirname, '../renderer');
+
+// Before the app is ready: app:// is a standard, secure scheme (an origin of its own, like https).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true } }]);
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -23,7 +28,7 @@ function createWindow(): BrowserWindow {
     },
   });
   if (devServer) void win.loadURL(devServer);
-  else void win.loadFile(rendererIndex);
+  else void win.loadURL(APP_PAGE);
   return win;
 }
 
@@ -48,9 +53,11 @@ void app.whenReady().then(() => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  const files = StaticFiles.open(rendererDir);
+  protocol.handle(APP_SCHEME, async (request) => appResponse(await files, request.url, csp));
 
   const core = createCore();
-  const isRendererUrl = rendererUrlCheck(devServer, rendererIndex);
+  const isRendererUrl = rendererUrlCheck(devServer);
   wireIpc(
     ipcMain,
     core,

@@ -1,6 +1,5 @@
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
+import { isAppUrl } from './app-protocol';
 
 /** Which IPC senders are Slipway's own page (Electron's "validate the sender of all IPC messages"). */
 export interface SenderRules {
@@ -16,29 +15,18 @@ export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'sender' | 'send
   return frame !== null && frame === event.sender.mainFrame && rules.isOurWindow(event.sender) && rules.isRendererUrl(frame.url);
 }
 
-/** The renderer's page: the dev server's origin while developing, else the built index.html file. */
-export function rendererUrlCheck(devServer: string | undefined, indexHtml: string): (url: string) => boolean {
+/** The renderer's page: the dev server's origin while developing, else Slipway's own app:// origin. */
+export function rendererUrlCheck(devServer: string | undefined): (url: string) => boolean {
   if (devServer) {
     const origin = new URL(devServer).origin;
     return (url) => originOf(url) === origin;
   }
-  // Compared as paths, not URL text: Chromium and Node need not percent-encode a path alike.
-  const page = resolve(indexHtml);
-  return (url) => filePathOf(url) === page;
+  return isAppUrl;
 }
 
 function originOf(url: string): string | undefined {
   try {
     return new URL(url).origin;
-  } catch {
-    return undefined;
-  }
-}
-
-function filePathOf(url: string): string | undefined {
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'file:' ? resolve(fileURLToPath(parsed)) : undefined;
   } catch {
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { callChannels, eventChannels, listenerName, methodName } from '../../shared/contract';
 
 // window.slipway, generated from the contract: one method per call, one onX per event.
@@ -15,3 +15,9 @@ for (const channel of eventChannels as string[]) {
   };
 }
 contextBridge.exposeInMainWorld('slipway', api);
+
+// A sandboxed page sees a dropped folder as a File without a path; Electron's webUtils gives it
+// one. Only this: the page learns the path of what the user dropped, nothing more.
+contextBridge.exposeInMainWorld('slipwayFiles', {
+  pathForFile: (file: File) => webUtils.getPathForFile(file),
+});

@@ -61,8 +61,14 @@ function EngineBanner() {
   );
 }
 
-/** A folder dropped from a file manager arrives as a file:// URI; a sandboxed page gets no path otherwise. */
+/**
+ * The path of a folder dropped on the window: Electron's preload gives a dropped File's path;
+ * a browser (web mode) gets at best a file:// URI from the file manager.
+ */
 function droppedPath(e: DragEvent): string | null {
+  const file = e.dataTransfer.files[0];
+  const fromElectron = file && window.slipwayFiles?.pathForFile(file);
+  if (fromElectron) return fromElectron;
   const uris = e.dataTransfer.getData('text/uri-list') || e.dataTransfer.getData('text/plain');
   const first = uris.split(/\r?\n/).find((line) => line && !line.startsWith('#'))?.trim();
   if (!first) return null;

@@ -12,6 +12,8 @@ export type { ConnectionState } from './bridge/reconnecting-socket';
 declare global {
   interface Window {
     slipway?: SlipwayApi;
+    /** Electron only: the path of a file or folder dropped on the window. */
+    slipwayFiles?: { pathForFile(file: File): string };
   }
 }
 

@@ -1,11 +1,16 @@
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { DockerfileError } from '../../electron/builder/errors';
 import type { EventListener } from '../../electron/core/app-core';
 import { NotFoundError } from '../../electron/core/builds';
 import type { Handlers } from '../../electron/core/dispatch';
 import { wireIpc } from '../../electron/main/ipc';
+import { APP_PAGE, appResponse } from '../../electron/main/app-protocol';
 import { isTrustedSender, rendererUrlCheck } from '../../electron/main/trust';
+import { StaticFiles } from '../../electron/web/static-files';
 import { callChannels, eventChannels, listenerName, methodName, type BuildSummary } from '../../shared/contract';
 
 // The preload imports 'electron', whose binary is not here: a fake that records what it is given.
@@ -18,6 +23,7 @@ vi.mock('electron', () => ({
   contextBridge: {
     exposeInMainWorld: (key: string, api: Record<string, (...args: unknown[]) => unknown>) => electron.exposed.set(key, api),
   },
+  webUtils: { getPathForFile: (file: { path: string }) => file.path },
   ipcRenderer: {
     invoke: electron.invoke,
     on: (channel: string, listener: (...args: unknown[]) => void) => {
@@ -46,8 +52,7 @@ class FakeIpcMain {
   }
 }
 
-const INDEX_HTML = '/opt/Slip way/resources/out/renderer/index.html';
-const PAGE_URL = 'file:///opt/Slip%20way/resources/out/renderer/index.html';
+const PAGE_URL = APP_PAGE;
 
 /** A window's web contents with its main frame, and an IPC event from any of its frames. */
 function fakeWindow(url = PAGE_URL) {
@@ -71,7 +76,7 @@ function setup(handlers: Partial<Handlers> = {}) {
   };
   const ours = fakeWindow();
   const ourWindows = new Set<WebContents>([ours.sender]);
-  const rules = { isOurWindow: (wc: WebContents) => ourWindows.has(wc), isRendererUrl: rendererUrlCheck(undefined, INDEX_HTML) };
+  const rules = { isOurWindow: (wc: WebContents) => ourWindows.has(wc), isRendererUrl: rendererUrlCheck(undefined) };
   const sent: [string, unknown][] = [];
   const unwire = wireIpc(ipcMain, core, { isTrustedSender: (event) => isTrustedSender(event, rules) }, (channel, payload) => {
     sent.push([channel, payload]);
@@ -165,21 +170,43 @@ describe('IPC wiring (electron/main/ipc.ts)', () => {
   });
 });
 
-describe("the renderer's page (electron/main/trust.ts)", () => {
-  it('is the built index.html, whatever the query, hash or percent-encoding', () => {
-    const isPage = rendererUrlCheck(undefined, INDEX_HTML);
-    expect(isPage(PAGE_URL)).toBe(true);
-    expect(isPage(`${PAGE_URL}?x=1#/builds`)).toBe(true);
-    expect(isPage('file:///opt/Slip%20way/resources/out/renderer/other.html')).toBe(false);
-    expect(isPage('https://evil.example/opt/Slip%20way/resources/out/renderer/index.html')).toBe(false);
+describe("the renderer's page (electron/main/trust.ts, app-protocol.ts)", () => {
+  it("is Slipway's own app:// origin, whatever the path, query or hash", () => {
+    const isPage = rendererUrlCheck(undefined);
+    expect(isPage(APP_PAGE)).toBe(true);
+    expect(isPage(`${APP_PAGE}?x=1#/builds`)).toBe(true);
+    expect(isPage('app://other/index.html')).toBe(false);
+    expect(isPage('file:///opt/Slipway/resources/out/renderer/index.html')).toBe(false);
+    expect(isPage('https://slipway/index.html')).toBe(false);
     expect(isPage('not a url')).toBe(false);
   });
 
   it("is the dev server's origin while developing", () => {
-    const isPage = rendererUrlCheck('http://localhost:5173/', INDEX_HTML);
+    const isPage = rendererUrlCheck('http://localhost:5173/');
     expect(isPage('http://localhost:5173/some/route')).toBe(true);
     expect(isPage('http://localhost:5174/')).toBe(false);
-    expect(isPage(PAGE_URL)).toBe(false);
+    expect(isPage(APP_PAGE)).toBe(false);
+  });
+
+  it('serves the page and assets with the CSP, and nothing else', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'slipway-app-protocol-'));
+    await mkdir(join(dir, 'assets'));
+    await writeFile(join(dir, 'index.html'), '<!doctype html><title>Slipway</title>');
+    await writeFile(join(dir, 'assets', 'index-abc.js'), 'console.log(1)');
+    await writeFile(join(dir, 'secret.txt'), 'no');
+    const files = await StaticFiles.open(dir);
+    const page = await appResponse(files, APP_PAGE, "default-src 'none'");
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toBe("default-src 'none'");
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('<title>Slipway</title>');
+    const asset = await appResponse(files, 'app://slipway/assets/index-abc.js', "default-src 'none'");
+    expect(asset.headers.get('content-type')).toMatch(/^text\/javascript/);
+    for (const url of ['app://slipway/secret.txt', 'app://slipway/assets/../secret.txt', 'app://slipway/assets/%2e%2e/secret.txt', 'app://evil/index.html']) {
+      const denied = await appResponse(files, url, "default-src 'none'");
+      expect(denied.status, url).toBe(404);
+      expect(denied.headers.get('content-security-policy')).toBe("default-src 'none'");
+    }
   });
 });
 
@@ -191,7 +218,7 @@ describe('preload (electron/preload/index.ts)', () => {
   const api = () => electron.exposed.get('slipway')!;
 
   it('exposes exactly one method per call and one onX per event, all functions, nothing else', () => {
-    expect([...electron.exposed.keys()]).toEqual(['slipway']);
+    expect([...electron.exposed.keys()]).toEqual(['slipway', 'slipwayFiles']);
     const expected = [...callChannels.map(methodName), ...eventChannels.map(listenerName)];
     expect(new Set(expected).size).toBe(callChannels.length + eventChannels.length);
     expect(Object.keys(api()).sort()).toEqual(expected.sort());
