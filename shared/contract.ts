@@ -6,6 +6,7 @@
  */
 import type { BuildEvent, BuildStatus } from './events';
 import type { BuildArgDeclaration, BuildGraph } from './graph';
+import { isImportPart, type BuildRecord, type ImportPart, type PastBuild, type StepTally } from './history';
 import { isArrayOf, isBoolean, isNone, isRecord, isShape, isString, type Validator } from './validate';
 
 /** 1-based, inclusive line numbers in the Dockerfile. */
@@ -93,6 +94,37 @@ export interface BuildSummary {
   startedAt: number;
   /** The build this one retried, if any. */
   retryOf?: string;
+  /** History (shared/history.ts): set when the build ended. */
+  finishedAt?: number;
+  durationMs?: number;
+  steps?: StepTally;
+  /** Slipway stopped while it ran: its log was closed as cancelled when Slipway started again. */
+  interrupted?: boolean;
+  /** Read from a build record file (the build's id there, when): read-only, never retried. */
+  imported?: { from: string; at: number };
+}
+
+/** What a step's image is configured to do (the Engine API's Config, the fields users set). */
+export interface ImageSettings {
+  id: string;
+  created: string;
+  os: string;
+  architecture: string;
+  layers: number;
+  config: {
+    Env?: string[] | null;
+    Cmd?: string[] | null;
+    Entrypoint?: string[] | null;
+    Shell?: string[] | null;
+    WorkingDir?: string;
+    User?: string;
+    ExposedPorts?: Record<string, object> | null;
+    Volumes?: Record<string, object> | null;
+    Labels?: Record<string, string> | null;
+    StopSignal?: string;
+    Healthcheck?: { Test?: string[] | null; Interval?: number; Timeout?: number; StartPeriod?: number; Retries?: number } | null;
+    OnBuild?: string[] | null;
+  };
 }
 
 export interface BuildEventBatch {
@@ -127,6 +159,7 @@ const isBuildRequest = isShape<BuildRequest>(
   { context: isString, dockerfile: isString, target: isString, buildArgs: isStringRecord, tags: isArrayOf(isString), noCache: isBoolean },
   ['target'],
 );
+const isImageId: Validator<string> = (v): v is string => typeof v === 'string' && /^sha256:[0-9a-f]{64}$/.test(v);
 const isBuildRef = isShape<{ buildId: string }>({ buildId: isString });
 const isStepRef = isShape<{ buildId: string; stepId: string }>({ buildId: isString, stepId: isString });
 const isShellRef = isShape<{ shellId: string }>({ shellId: isString });
@@ -136,11 +169,15 @@ export const calls = {
   'slipway:fs:list': call<{ path?: string }, FolderListing>(isShape({ path: isString }, ['path'])),
   'slipway:context:inspect': call<{ context: string }, ContextSummary>(isShape({ context: isString })),
   'slipway:dockerfile:outline': call<OutlineRequest, OutlineResult>(isOutlineRequest),
+  /** The Dockerfile's text alone: shown with its error when it does not parse. */
+  'slipway:dockerfile:read': call<{ context: string; dockerfile: string }, { text: string }>(isShape({ context: isString, dockerfile: isString })),
   'slipway:build:start': call<BuildRequest, BuildSummary>(isBuildRequest),
   'slipway:build:cancel': call<{ buildId: string }, void>(isBuildRef),
   'slipway:build:list': call<undefined, BuildSummary[]>(isNone),
   /** Every event of a build from sequence number `from` (0: all): how a reloaded renderer catches up. */
   'slipway:build:events': call<{ buildId: string; from: number }, BuildEventBatch>(isShape({ buildId: isString, from: isNumber })),
+  /** The config of an image a step made (`sha256:` ids only: never a name to resolve). */
+  'slipway:image:config': call<{ imageId: string }, ImageSettings>(isShape({ imageId: isImageId })),
   'slipway:step:kill': call<{ buildId: string; stepId: string }, void>(isStepRef),
   /** Re-reads the Dockerfile and builds again: earlier steps hit the cache. */
   'slipway:step:retry': call<{ buildId: string; stepId: string }, BuildSummary>(isStepRef),
@@ -153,6 +190,14 @@ export const calls = {
     isShape({ shellId: isString, cols: isDimension, rows: isDimension }),
   ),
   'slipway:shell:close': call<{ shellId: string }, void>(isShellRef),
+  /** Every build on record (this machine's, imported ones), newest first. */
+  'slipway:history:list': call<undefined, BuildSummary[]>(isNone),
+  /** A past build to reopen: its summary and its Dockerfile as built (events: `slipway:build:events`). */
+  'slipway:history:open': call<{ buildId: string }, PastBuild>(isBuildRef),
+  'slipway:history:export': call<{ buildId: string }, BuildRecord>(isBuildRef),
+  /** A record file's text, part by part; the last part answers the imported build. */
+  'slipway:history:import': call<ImportPart, BuildSummary | null>(isImportPart),
+  'slipway:history:delete': call<{ buildId: string }, void>(isBuildRef),
 } as const;
 
 export const events = {

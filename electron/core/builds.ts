@@ -14,7 +14,9 @@ import { Batcher } from './batcher';
 import { createBuildEngine } from './build-engine';
 import { EventLog } from './event-log';
 
-export class NotFoundError extends Error {}
+import { NotFoundError } from './errors';
+
+export { NotFoundError };
 
 export interface BuildPublisher {
   events(batch: BuildEventBatch): void;

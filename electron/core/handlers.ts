@@ -6,7 +6,11 @@ import { outline } from '../builder/frontend';
 import { engineInfo } from '../docker/engine';
 import type { BuildManager } from './builds';
 import { listFolder, summarizeContext } from './context-summary';
+import { imageSettings } from './image-settings';
 import type { Handlers } from './dispatch';
+
+const dockerfilePath = (req: { context: string; dockerfile: string }) =>
+  isAbsolute(req.dockerfile) ? req.dockerfile : join(resolve(req.context), req.dockerfile);
 
 /** The implementation of every call of the contract, over the injected engine and build manager. */
 export function createHandlers(docker: Docker, builds: BuildManager): Handlers {
@@ -15,15 +19,16 @@ export function createHandlers(docker: Docker, builds: BuildManager): Handlers {
     'slipway:fs:list': (req) => listFolder(req.path ?? homedir()),
     'slipway:context:inspect': (req) => summarizeContext(req.context),
     'slipway:dockerfile:outline': async (req) => {
-      const path = isAbsolute(req.dockerfile) ? req.dockerfile : join(resolve(req.context), req.dockerfile);
-      const text = await readFile(path, 'utf8');
+      const text = await readFile(dockerfilePath(req), 'utf8');
       const result = outline(text, { ...(req.target ? { target: req.target } : {}), buildArgs: req.buildArgs ?? {} });
       return { text, graph: result.graph, buildArgs: result.graph.buildArgs, warnings: result.warnings };
     },
+    'slipway:dockerfile:read': async (req) => ({ text: await readFile(dockerfilePath(req), 'utf8') }),
     'slipway:build:start': (req) => builds.start(req),
     'slipway:build:cancel': async (req) => builds.cancel(req.buildId),
     'slipway:build:list': async () => builds.list(),
     'slipway:build:events': (req) => builds.events(req.buildId, req.from),
+    'slipway:image:config': (req) => imageSettings(docker, req.imageId),
     'slipway:step:kill': async (req) => builds.kill(req.buildId, req.stepId),
     'slipway:step:retry': (req) => builds.retry(req.buildId),
     'slipway:shell:open': async (req) => ({ shellId: await builds.openShell(req.buildId, req.stepId, req.cols, req.rows) }),

@@ -232,12 +232,13 @@ function OutlineWithoutGraph() {
   const context = useSetup((s) => s.context);
   const summary = useSetup((s) => s.summary);
   const outlineError = useSetup((s) => s.outlineError);
+  const outlineErrorText = useSetup((s) => s.outlineErrorText);
   const inspecting = useSetup((s) => s.inspecting);
   const contextError = useSetup((s) => s.contextError);
   if (!context || contextError) return <EmptyState />;
   if (inspecting || !summary) return <div className="graph-message">Reading the context…</div>;
   if (outlineError) {
-    if (outlineError.code === 'DOCKERFILE') return <DockerfileErrorCard error={outlineError} />;
+    if (outlineError.code === 'DOCKERFILE') return <DockerfileErrorCard error={outlineError} {...(outlineErrorText !== null ? { text: outlineErrorText } : {})} />;
     return (
       <div className="error-card">
         <ErrorBox error={outlineError} title="Cannot read the Dockerfile" />

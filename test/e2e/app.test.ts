@@ -173,6 +173,12 @@ describe('Slipway in a browser', () => {
     const details = page.getByTestId('step-details');
     expect(await details.textContent()).toMatch(/CacheMISS/);
     expect(await details.textContent()).toMatch(/Image[0-9a-f]{12}/);
+    // The run config of the step's image, read from the engine.
+    const config = page.getByTestId('image-config');
+    await config.locator('th', { hasText: 'Platform' }).waitFor();
+    expect(await config.textContent()).toMatch(/EnvPATH=\S+/);
+    expect(await config.textContent()).toMatch(/linux\/\w+ · \d+ layers?/);
+    await screenshot(page, '02-step-details');
     await page.getByTestId('tab-logs').click();
     await screenshot(page, '02-building-logs');
   });
@@ -294,6 +300,12 @@ describe('Slipway in a browser', () => {
     expect(await card.locator('.error-title').textContent()).toBe('Dockerfile error at line 3');
     expect(await card.locator('.error-message').textContent()).toContain('unknown instruction: RUNN');
     expect(await page.getByTestId('build-button').isDisabled()).toBe(true);
+    // The Dockerfile's text with the bad line marked and the message under it.
+    const badLine = card.locator('.code-line.in-error');
+    await badLine.waitFor();
+    expect(await badLine.getAttribute('data-line')).toBe('3');
+    expect(await badLine.locator('.code-text').textContent()).toBe('RUNN echo typo');
+    expect(await card.getByTestId('dockerfile-error').textContent()).toContain('unknown instruction: RUNN');
     await screenshot(page, '07-bad-dockerfile');
 
     // Fixed on disk, read again: the graph is back.

@@ -12,6 +12,7 @@ import { formatBytes, formatClock, formatDuration, formatTime, shortId } from '.
 import { STATUS_LABEL } from '../ui/status';
 import { useNow } from '../ui/useNow';
 import { DockerfileView } from './DockerfileView';
+import { ImageConfig } from './ImageConfig';
 import { layerSize, parentStepId } from '../graph/StepNode';
 import './steps.css';
 
@@ -75,6 +76,7 @@ function Details({ step, state, stageName, buildId }: { step: GraphStep; state: 
           ))}
         </tbody>
       </table>
+      {state.imageId && <ImageConfig imageId={state.imageId} />}
       {!buildId && <p className="muted details-hint">Not built yet: build to see this step&apos;s logs, cache decision, image and timing.</p>}
     </div>
   );

@@ -26,6 +26,8 @@ export interface SetupState {
   outlining: boolean;
   outline: OutlineResult | null;
   outlineError: BridgeError | null;
+  /** The Dockerfile's text when it does not parse, to show the error at its line. */
+  outlineErrorText: string | null;
   starting: boolean;
   buildError: BridgeError | null;
 }
@@ -54,6 +56,7 @@ export const useSetup = create<SetupState>()(() => ({
   outlining: false,
   outline: null,
   outlineError: null,
+  outlineErrorText: null,
   starting: false,
   buildError: null,
 }));
@@ -153,7 +156,10 @@ export async function refreshOutline(): Promise<void> {
       set({ target: '' });
       return refreshOutline();
     }
-    set({ outline: null, outlineError: error, outlining: false });
+    set({ outline: null, outlineError: error, outlineErrorText: null, outlining: false });
+    if (error.code !== 'DOCKERFILE') return;
+    const read = await unwrap(bridge().dockerfileRead({ context, dockerfile })).catch(() => null);
+    if (ticket === outlining && read) set({ outlineErrorText: read.text });
   }
 }
 

@@ -52,8 +52,11 @@ export async function ensureDockerfileText(summary: BuildSummary): Promise<void>
   reading.add(summary.buildId);
   try {
     const { context, dockerfile, target, buildArgs } = summary.request;
-    const outline = await unwrap(bridge().dockerfileOutline({ context, dockerfile, ...(target ? { target } : {}), buildArgs }));
-    setDockerfileText(summary.buildId, { text: outline.text, reread: true });
+    // The outline when it parses; the bare text when it does not (the error is shown at its line).
+    const { text } = await unwrap(bridge().dockerfileOutline({ context, dockerfile, ...(target ? { target } : {}), buildArgs })).catch(() =>
+      unwrap(bridge().dockerfileRead({ context, dockerfile })),
+    );
+    setDockerfileText(summary.buildId, { text, reread: true });
   } catch {
     // The file is gone or broken now: the panel says it cannot show it.
   } finally {
