@@ -22,6 +22,8 @@ export default defineConfig({
     root: resolve('renderer'),
     plugins: [react()],
     build: {
+      // electron-vite leaves bundles unminified; the renderer is also served to browsers in web mode.
+      minify: true,
       rolldownOptions: { input: { index: resolve('renderer/index.html') } },
     },
   },

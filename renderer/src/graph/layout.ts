@@ -4,8 +4,7 @@
  * they read (FROM <stage>, COPY --from, RUN --mount from). Computed once per graph shape and
  * cached: build events change node states, never the layout.
  */
-import ELK from 'elkjs/lib/elk.bundled.js';
-import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
+import type { ELK, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import type { BuildGraph, EdgeKind, GraphStage, GraphStep } from '../../../shared/graph';
 
 export const STEP_WIDTH = 260;
@@ -55,7 +54,9 @@ export interface GraphLayout {
   height: number;
 }
 
-let elk: InstanceType<typeof ELK> | undefined;
+/** elkjs is most of the bundle: loaded on the first layout, so the window paints without it. */
+let elk: Promise<ELK> | undefined;
+const loadElk = () => (elk ??= import('elkjs/lib/elk.bundled.js').then(({ default: ElkBundled }) => new ElkBundled()));
 
 /** Same steps and edges, same layout: the cache key. */
 export function graphKey(graph: BuildGraph): string {
@@ -103,7 +104,7 @@ async function computeLayout(graph: BuildGraph, key: string): Promise<GraphLayou
   }
 
   const layout = (direction: Direction): Promise<ElkNode> =>
-    (elk ??= new ELK()).layout<ElkNode>({
+    loadElk().then((engine) => engine.layout<ElkNode>({
       id: 'root',
       layoutOptions: {
         'elk.algorithm': 'layered',
@@ -116,7 +117,7 @@ async function computeLayout(graph: BuildGraph, key: string): Promise<GraphLayou
       },
       children: graph.stages.map((stage) => ({ id: `stage-${stage.index}`, ...stageSize(stage) })),
       edges: [...stageEdges.values()],
-    });
+    }));
   // Stages side by side suit few of them; many parallel stages stack better top-down. Pick the
   // one that shows bigger on a 16:10 screen (fixed, so a graph always gets the same layout).
   const scale = (r: ElkNode) => Math.min(1600 / Math.max(1, r.width ?? 1), 1000 / Math.max(1, r.height ?? 1));
