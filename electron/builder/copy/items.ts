@@ -23,6 +23,8 @@ export interface CopyItem {
   kind: 'file' | 'directory';
   /** The name used when the destination is a directory. */
   name: string;
+  /** Where the item was found: context-relative, or the absolute path in an image (for --parents). */
+  path?: string;
   /** ADD: a local archive, to be extracted at the destination. */
   archive: boolean;
   /**
@@ -50,6 +52,7 @@ async function contextItem(context: ContextSource, entry: ContextEntry, allowArc
     hash: await context.hash(entry),
     kind,
     name: posix.basename(entry.path),
+    path: entry.path,
     archive,
     async tar(target, identity) {
       const owner = identity ?? { uid: 0, gid: 0 };
@@ -99,7 +102,7 @@ export class ImageFiles {
         stat = await this.containers.statPath(this.containerId, target);
       }
       if (!stat) throw new Error(`file not found in ${origin}: stat ${source}: file does not exist`);
-      items.push(this.item(target, stat.isDirectory, posix.basename(p)));
+      items.push({ ...this.item(target, stat.isDirectory, posix.basename(p)), path: p });
     }
     return items;
   }

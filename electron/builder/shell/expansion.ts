@@ -14,6 +14,8 @@ export interface ExpansionSettings {
   rawQuotes: boolean;
   rawEscapes: boolean;
   skipUnsetEnv: boolean;
+  /** Quotes are ordinary characters (COPY heredoc contents): kept, and `$` expands inside them. */
+  skipProcessQuotes: boolean;
 }
 
 export interface ExpansionOutcome {
@@ -102,9 +104,9 @@ export class Expansion {
       case '$':
         return this.dollar();
       case "'":
-        return this.singleQuoted();
+        return this.settings.skipProcessQuotes ? undefined : this.singleQuoted();
       case '"':
-        return this.doubleQuoted(rawEscapes);
+        return this.settings.skipProcessQuotes ? undefined : this.doubleQuoted(rawEscapes);
       case '<':
         return this.heredocMarker();
       default:

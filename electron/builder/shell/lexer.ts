@@ -10,6 +10,8 @@ export interface LexerOptions {
   rawEscapes?: boolean;
   /** Leave `$UNSET` and `${UNSET...}` as written instead of expanding them to ''. */
   skipUnsetEnv?: boolean;
+  /** Treat quotes as ordinary characters (BuildKit's SkipProcessQuotes, for heredoc contents). */
+  skipProcessQuotes?: boolean;
 }
 
 export interface WordResult {
@@ -39,6 +41,7 @@ export class ShellLexer {
       rawQuotes: options.rawQuotes ?? false,
       rawEscapes: options.rawEscapes ?? false,
       skipUnsetEnv: options.skipUnsetEnv ?? false,
+      skipProcessQuotes: options.skipProcessQuotes ?? false,
     };
   }
 
