@@ -6,7 +6,21 @@
  */
 import type { BuildEvent, BuildStatus } from './events';
 import type { BuildArgDeclaration, BuildGraph } from './graph';
+import type { ContextUsage } from './context-usage';
+import type { ImageWaste, StepLayer } from './layers';
 import { isImportPart, type BuildRecord, type ImportPart, type PastBuild, type StepTally } from './history';
+import {
+  isBreakpointsRequest,
+  isDebugCloseRequest,
+  isDebugShellRequest,
+  isDebugStepRef,
+  isResumeRequest,
+  isStepIds,
+  type BreakpointsRequest,
+  type DebugShellRequest,
+  type ResumeRequest,
+  type StepDiff,
+} from './debug';
 import { isArrayOf, isBoolean, isNone, isRecord, isShape, isString, type Validator } from './validate';
 
 /** 1-based, inclusive line numbers in the Dockerfile. */
@@ -85,6 +99,10 @@ export interface BuildRequest extends OutlineRequest {
   tags: string[];
   noCache: boolean;
   buildArgs: Record<string, string>;
+  /** Step ids to pause before (shared/debug.ts). */
+  breakpoints?: string[];
+  /** Pause at a failed step, and keep its container to inspect. */
+  breakOnFailure?: boolean;
 }
 
 export interface BuildSummary {
@@ -156,8 +174,17 @@ const isOutlineRequest = isShape<OutlineRequest>(
   ['target', 'buildArgs'],
 );
 const isBuildRequest = isShape<BuildRequest>(
-  { context: isString, dockerfile: isString, target: isString, buildArgs: isStringRecord, tags: isArrayOf(isString), noCache: isBoolean },
-  ['target'],
+  {
+    context: isString,
+    dockerfile: isString,
+    target: isString,
+    buildArgs: isStringRecord,
+    tags: isArrayOf(isString),
+    noCache: isBoolean,
+    breakpoints: isStepIds,
+    breakOnFailure: isBoolean,
+  },
+  ['target', 'breakpoints', 'breakOnFailure'],
 );
 const isImageId: Validator<string> = (v): v is string => typeof v === 'string' && /^sha256:[0-9a-f]{64}$/.test(v);
 const isBuildRef = isShape<{ buildId: string }>({ buildId: isString });
@@ -168,6 +195,8 @@ export const calls = {
   'slipway:engine:info': call<undefined, EngineInfo>(isNone),
   'slipway:fs:list': call<{ path?: string }, FolderListing>(isShape({ path: isString }, ['path'])),
   'slipway:context:inspect': call<{ context: string }, ContextSummary>(isShape({ context: isString })),
+  /** The context inspector: which COPY/ADD uses which files, what .dockerignore hides from them, big unused files. */
+  'slipway:context:usage': call<OutlineRequest, ContextUsage>(isOutlineRequest),
   'slipway:dockerfile:outline': call<OutlineRequest, OutlineResult>(isOutlineRequest),
   /** The Dockerfile's text alone: shown with its error when it does not parse. */
   'slipway:dockerfile:read': call<{ context: string; dockerfile: string }, { text: string }>(isShape({ context: isString, dockerfile: isString })),
@@ -179,12 +208,26 @@ export const calls = {
   /** The config of an image a step made (`sha256:` ids only: never a name to resolve). */
   'slipway:image:config': call<{ imageId: string }, ImageSettings>(isShape({ imageId: isImageId })),
   'slipway:step:kill': call<{ buildId: string; stepId: string }, void>(isStepRef),
+  /** What a committed step's layer added, changed and deleted, with sizes. */
+  'slipway:step:layer': call<{ buildId: string; stepId: string }, StepLayer>(isStepRef),
+  /** Space each stage's image wastes on files a later step deleted or overwrote. */
+  'slipway:build:waste': call<{ buildId: string }, ImageWaste[]>(isBuildRef),
   /** Re-reads the Dockerfile and builds again: earlier steps hit the cache. */
   'slipway:step:retry': call<{ buildId: string; stepId: string }, BuildSummary>(isStepRef),
   /** An interactive `sh` in the running step's container (TTY). */
   'slipway:shell:open': call<{ buildId: string; stepId: string; cols: number; rows: number }, { shellId: string }>(
     isShape({ buildId: isString, stepId: isString, cols: isDimension, rows: isDimension }),
   ),
+  /** Replaces a running build's breakpoints (shared/debug.ts). */
+  'slipway:build:breakpoints': call<BreakpointsRequest, void>(isBreakpointsRequest),
+  /** Ends the build's pauses: continue, step (pause at the next step), or abort (cancel). */
+  'slipway:build:resume': call<ResumeRequest, void>(isResumeRequest),
+  /** A `sh` (TTY) in a paused step's state, or a failed step's state before or after it ran. */
+  'slipway:debug:shell': call<DebugShellRequest, { shellId: string }>(isDebugShellRequest),
+  /** The files a failed step added, changed and deleted. */
+  'slipway:debug:diff': call<{ buildId: string; stepId: string }, StepDiff>(isDebugStepRef),
+  /** The user left a step's debug view (or, without a step, the build): what it made goes. */
+  'slipway:debug:close': call<{ buildId: string; stepId?: string }, void>(isDebugCloseRequest),
   'slipway:shell:input': call<{ shellId: string; data: string }, void>(isShape({ shellId: isString, data: isString })),
   'slipway:shell:resize': call<{ shellId: string; cols: number; rows: number }, void>(
     isShape({ shellId: isString, cols: isDimension, rows: isDimension }),

@@ -71,6 +71,11 @@ export interface PathStat {
   linkTarget: string;
 }
 
+export interface PathChange {
+  path: string;
+  kind: 'added' | 'modified' | 'deleted';
+}
+
 /** An interactive shell session in a container (TTY). */
 export interface Shell {
   output: NodeJS.ReadableStream;
@@ -95,6 +100,8 @@ export interface ExecBackend {
   getArchive(id: string, path: string): Promise<Readable>;
   /** Stat of a path in the container's filesystem, or undefined if it does not exist. */
   statPath(id: string, path: string): Promise<PathStat | undefined>;
+  /** The container's filesystem changes against its image (the engine's container diff). */
+  changes(id: string): Promise<PathChange[]>;
   /** An interactive `sh` in a running container. */
   openShell(id: string, size: { cols: number; rows: number }): Promise<Shell>;
 }

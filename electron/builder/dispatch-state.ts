@@ -11,6 +11,8 @@ export class DispatchState {
   maintainer = '';
   /** After the first cache miss, every later step of the stage misses too. */
   cacheBusted = false;
+  /** The step whose miss busted it. */
+  cacheBustedBy?: string;
 
   constructor(
     readonly os: string,

@@ -6,7 +6,9 @@
 import type { Image } from './backend';
 import type { DispatchState } from './dispatch-state';
 import { withChanges, type ImageConfigFile, type RunConfig } from './image/config';
+import { startLayerCapture } from './layers';
 import type { StepContext } from './step-context';
+import type { LazySourceFiles } from './image-cache/source-files';
 
 export class StepCancelled extends Error {
   constructor() {
@@ -25,25 +27,32 @@ export function withCmdCommentString(state: DispatchState, comment: string): Run
 }
 
 /** Looks the step up in the cache; a hit moves the stage to the cached image. */
-export async function probeCache(ctx: StepContext, probe: RunConfig): Promise<boolean> {
+export async function probeCache(ctx: StepContext, probe: RunConfig, sources?: LazySourceFiles): Promise<boolean> {
   const { state, services, step } = ctx;
+  // The state the step starts from: where a breakpoint's shell opens.
+  const startsFrom = state.imageId;
   if (state.cacheBusted) {
-    services.emit({ type: 'step-cache', stepId: step.id, decision: { hit: false, reason: 'an earlier step in this stage missed the cache' } });
+    const diff = { kind: 'earlier-miss' as const, ...(state.cacheBustedBy ? { stepId: state.cacheBustedBy } : {}) };
+    services.emit({ type: 'step-cache', stepId: step.id, decision: { hit: false, reason: 'an earlier step in this stage missed the cache', diff } });
+    await services.breakpoints?.beforeStep(step, startsFrom, false, ctx.signal);
     return false;
   }
   const parent = state.imageId || `scratch:${state.os}`;
-  const found = await services.cache.lookup(parent, probe, step.text);
+  const found = await services.cache.lookup(parent, probe, step.text, sources);
   services.emit({ type: 'step-cache', stepId: step.id, decision: found.decision });
+  await services.breakpoints?.beforeStep(step, startsFrom, !!found.imageId, ctx.signal);
   if (found.imageId) {
     state.imageId = found.imageId;
     return true;
   }
   state.cacheBusted = true;
+  state.cacheBustedBy = step.id;
   return false;
 }
 
-async function recordInCache(ctx: StepContext, parent: string, probe: RunConfig, image: Image): Promise<void> {
-  await ctx.services.cache.record({ parent: parent || `scratch:${ctx.state.os}`, probe, imageId: image.id, step: ctx.step.text });
+async function recordInCache(ctx: StepContext, parent: string, probe: RunConfig, image: Image, sources?: LazySourceFiles): Promise<void> {
+  const files = await sources?.();
+  await ctx.services.cache.record({ parent: parent || `scratch:${ctx.state.os}`, probe, imageId: image.id, step: ctx.step.text, ...(files ? { sources: files } : {}) });
 }
 
 /** The config file a child of the current image derives from (an empty one for scratch). */
@@ -122,6 +131,10 @@ export async function withContainer<T>(
     const result = await work(id);
     ok = true;
     return result;
+  } catch (err) {
+    // Break on failure: the step waits here, its container as it stopped, before it goes.
+    await services.breakpoints?.atFailure(ctx.step, ctx.state.imageId, id, signal);
+    throw err;
   } finally {
     signal.removeEventListener('abort', onAbort);
     const keep = ok ? !services.remove : services.keepFailed || !services.remove;
@@ -137,9 +150,11 @@ export async function commitContainer(
   container: { image: string; cmd: string[] | null },
   probe: RunConfig,
   alwaysLayer = false,
+  sources?: LazySourceFiles,
 ): Promise<void> {
   const { state, services } = ctx;
   const parentId = state.imageId;
+  const layer = startLayerCapture(ctx, containerId);
   const image = await services.backend.images.commit(containerId, {
     config: state.config,
     containerConfig: probe,
@@ -148,6 +163,7 @@ export async function commitContainer(
     containerCmd: container.cmd,
     alwaysLayer,
   });
-  await recordInCache(ctx, parentId, probe, image);
+  await layer?.finish(container.image, image);
+  await recordInCache(ctx, parentId, probe, image, sources);
   state.imageId = image.id;
 }

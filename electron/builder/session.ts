@@ -10,6 +10,7 @@ import type { BuildEvent, BuildStatus, StepError } from '../../shared/events';
 import type { BuildGraph, GraphStage, GraphStep } from '../../shared/graph';
 import type { Backend, Image } from './backend';
 import { BuildArgs } from './build-args';
+import { Breakpoints } from './breakpoints';
 import { ContextSource } from './context';
 import { DispatchState } from './dispatch-state';
 import { resolveStageBase } from './dispatchers/from';
@@ -17,6 +18,7 @@ import { RunFailedError } from './dispatchers/run';
 import { DockerfileError } from './errors';
 import { dispatch } from './evaluator';
 import { Janitor } from './janitor';
+import type { LayerSink } from './layers';
 import { StepCancelled } from './executor';
 import { loadDockerfile } from './frontend';
 import { buildGraph, resolveMetaArgs } from './graph';
@@ -41,6 +43,11 @@ export interface BuildRequest {
   keepFailed: boolean;
   /** Steps running at once across parallel stages. */
   concurrency: number;
+  /** Record every committed step's layer diff here (the app's inspection views). */
+  layers?: LayerSink;
+  /** Step ids to pause before (breakpoints.ts), and whether to pause at a failed step. */
+  breakpoints?: string[];
+  breakOnFailure?: boolean;
 }
 
 export interface BuildEngine {
@@ -69,11 +76,16 @@ export class BuildSession {
   /** The container each running step is in (for shells), by step id. */
   private readonly runningContainers = new Map<string, string>();
   private readonly janitor = new Janitor();
+  /** Pauses: set, resumed and changed from outside while the build runs. */
+  readonly breakpoints: Breakpoints;
 
   constructor(
     private readonly engine: BuildEngine,
     private readonly request: BuildRequest,
-  ) {}
+  ) {
+    const host = { emit: this.emit, cancel: () => this.cancel(), graph: () => this.graph };
+    this.breakpoints = new Breakpoints(host, request.breakpoints, request.breakOnFailure);
+  }
 
   onEvent(listener: (event: BuildEvent) => void): () => void {
     this.listeners.add(listener);
@@ -196,6 +208,8 @@ export class BuildSession {
       forceRemove: this.request.forceRemove,
       keepFailed: this.request.keepFailed,
       janitor: this.janitor,
+      breakpoints: this.breakpoints,
+      ...(this.request.layers ? { layers: this.request.layers } : {}),
       engineVersion: this.engine.version,
       architecture: this.engine.architecture,
       stageIndex: (ref) => byName.get(ref.toLowerCase()) ?? (/^\d+$/.test(ref) ? Number(ref) : undefined),

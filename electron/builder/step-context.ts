@@ -1,11 +1,13 @@
 import type { BuildEvent } from '../../shared/events';
 import type { GraphStep } from '../../shared/graph';
 import type { Backend, Image } from './backend';
+import type { Breakpoints } from './breakpoints';
 import type { ContextSource } from './context';
 import type { DispatchState } from './dispatch-state';
 import type { ImageCache } from './image-cache/cache';
 import type { Command } from './instructions';
 import type { Janitor } from './janitor';
+import type { LayerSink } from './layers';
 import type { ShellLexer } from './shell';
 
 type Emit = (event: BuildEvent extends infer E ? (E extends BuildEvent ? Omit<E, 'buildId' | 'time'> : never) : never) => void;
@@ -23,6 +25,10 @@ export interface BuildServices {
   forceRemove: boolean;
   /** Keep the failed step's container for debugging (when not force-removing). */
   keepFailed: boolean;
+  /** Where committed steps' layer diffs go (the app); without it none are read (the CLI). */
+  layers?: LayerSink;
+  /** Where steps pause (breakpoints, break on failure); without any set, none does. */
+  breakpoints?: Breakpoints;
   /** Background clean-up, finished before the build ends. */
   janitor: Janitor;
   /** The stage a `--from` value names (a stage name or index), if any. */

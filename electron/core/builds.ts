@@ -8,11 +8,16 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type Docker from 'dockerode';
 import type { BuildEventBatch, BuildRequest, BuildSummary } from '../../shared/contract';
 import type { BuildEvent } from '../../shared/events';
+import type { ImageWaste, StepLayer } from '../../shared/layers';
 import type { Shell } from '../builder/backend';
 import { BuildSession, type BuildEngine } from '../builder/session';
 import { Batcher } from './batcher';
+import { DebugManager } from './debug';
 import { createBuildEngine } from './build-engine';
 import { EventLog } from './event-log';
+import { BuildHistory } from './history';
+import { HistoryRefusal } from './history-record';
+import { LayerViews } from './layers-build';
 
 import { NotFoundError } from './errors';
 
@@ -35,12 +40,22 @@ export class BuildManager {
   private readonly builds = new Map<string, Running>();
   private readonly shells = new Map<string, Shell>();
   private engine: Promise<BuildEngine> | undefined;
+  private layerViews: LayerViews | undefined;
+
+  /** Breakpoints, pauses and debug shells (debug.ts). */
+  readonly debug: DebugManager;
+
+  /** Every build's summary on disk: past builds are listed, reopened, exported from here. */
+  readonly history: BuildHistory;
 
   constructor(
     private readonly docker: Docker,
     private readonly home: string,
     private readonly publish: BuildPublisher,
-  ) {}
+  ) {
+    this.history = new BuildHistory(join(home, 'builds'));
+    this.debug = new DebugManager(docker, { session: (id) => this.builds.get(id)?.session, adoptShell: (shell) => this.adoptShell(shell) });
+  }
 
   async start(request: BuildRequest, retryOf?: string): Promise<BuildSummary> {
     this.engine ??= createBuildEngine(this.docker, this.home);
@@ -49,9 +64,10 @@ export class BuildManager {
       throw err;
     });
     const context = resolve(request.context);
+    const dockerfile = isAbsolute(request.dockerfile) ? request.dockerfile : join(context, request.dockerfile);
     const session = new BuildSession(engine, {
       context,
-      dockerfile: isAbsolute(request.dockerfile) ? request.dockerfile : join(context, request.dockerfile),
+      dockerfile,
       tags: request.tags,
       buildArgs: request.buildArgs,
       labels: {},
@@ -59,12 +75,18 @@ export class BuildManager {
       noCache: request.noCache,
       remove: true,
       forceRemove: false,
-      keepFailed: false,
+      // Break on failure keeps the failed container to inspect; the debug manager removes it.
+      keepFailed: !!request.breakOnFailure,
+      breakpoints: request.breakpoints ?? [],
+      breakOnFailure: !!request.breakOnFailure,
       concurrency: 4,
+      layers: this.layers().store,
     });
     const log = await EventLog.create(join(this.home, 'builds'), session.id);
+    const layers = this.layers().track(session.id);
     const summary: BuildSummary = { buildId: session.id, request, status: 'running', startedAt: Date.now(), ...(retryOf ? { retryOf } : {}) };
     this.builds.set(session.id, { session, summary, log });
+    const recorder = await this.history.record(summary, dockerfile);
 
     let sent = 0;
     const batcher = new Batcher<BuildEvent>((events) => {
@@ -72,7 +94,10 @@ export class BuildManager {
       sent += events.length;
     });
     session.onEvent((event) => {
+      layers.observe(event);
+      this.debug.observe(event);
       log.append(event);
+      recorder.observe(event);
       batcher.push(event);
       if (event.type === 'build-finished') batcher.flush();
     });
@@ -81,6 +106,7 @@ export class BuildManager {
     void session.run().then(async (result) => {
       summary.status = result.status;
       await log.flush();
+      await recorder.finish();
       this.publish.summary(summary);
     });
     return summary;
@@ -91,8 +117,22 @@ export class BuildManager {
   }
 
   async events(buildId: string, from: number): Promise<BuildEventBatch> {
-    const { log } = this.get(buildId);
-    return { buildId, events: await log.read(from), from };
+    const running = this.builds.get(buildId);
+    if (!running) return { buildId, events: await this.history.events(buildId, from), from };
+    return { buildId, events: await running.log.read(from), from };
+  }
+
+  /** A committed step's layer diff, and the wasted space of a build's images (layers-build.ts). */
+  async stepLayer(buildId: string, stepId: string): Promise<StepLayer> {
+    return (await this.layers().of(buildId, async () => (await this.events(buildId, 0)).events)).step(stepId);
+  }
+
+  async buildWaste(buildId: string): Promise<ImageWaste[]> {
+    return (await this.layers().of(buildId, async () => (await this.events(buildId, 0)).events)).waste();
+  }
+
+  private layers(): LayerViews {
+    return (this.layerViews ??= new LayerViews(join(this.home, 'builds', 'layers')));
   }
 
   cancel(buildId: string): void {
@@ -104,15 +144,29 @@ export class BuildManager {
   }
 
   /** Builds again from the Dockerfile as it is now; the steps before the retried one hit the cache. */
-  retry(buildId: string): Promise<BuildSummary> {
-    return this.start(this.get(buildId).summary.request, buildId);
+  async retry(buildId: string): Promise<BuildSummary> {
+    const summary = this.builds.get(buildId)?.summary ?? (await this.history.summary(buildId));
+    if (summary.imported) throw new HistoryRefusal('An imported build cannot be retried: open its context here and build it.');
+    return this.start(summary.request, buildId);
+  }
+
+  /** Deletes a finished build: its summary, log and Dockerfile copy. */
+  async remove(buildId: string): Promise<void> {
+    await this.history.remove(buildId);
+    await this.debug.forget(buildId);
+    await this.builds.get(buildId)?.log.close();
+    this.builds.delete(buildId);
   }
 
   async openShell(buildId: string, stepId: string, cols: number, rows: number): Promise<string> {
     const container = this.get(buildId).session.containerOf(stepId);
     if (!container) throw new NotFoundError(`step ${stepId} has no running container`);
     const engine = await this.engine!;
-    const shell = await engine.backend.containers.openShell(container, { cols, rows });
+    return this.adoptShell(await engine.backend.containers.openShell(container, { cols, rows }));
+  }
+
+  /** An open shell becomes one of ours: input, resize and close by its id, output as events. */
+  adoptShell(shell: Shell): string {
     const shellId = randomBytes(8).toString('hex');
     this.shells.set(shellId, shell);
     const decoder = new TextDecoder();
@@ -140,6 +194,7 @@ export class BuildManager {
   async shutdown(): Promise<void> {
     for (const { session } of this.builds.values()) session.cancel();
     await Promise.all([...this.shells.values()].map((s) => s.close()));
+    await this.debug.shutdown();
   }
 
   private get(buildId: string): Running {

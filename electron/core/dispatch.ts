@@ -10,6 +10,7 @@ import {
 import { DockerfileError } from '../builder/errors';
 import { EngineUnavailableError, isEngineConnectionError } from '../docker/engine';
 import { NotFoundError } from './builds';
+import { HistoryRefusal } from './history-record';
 
 /** What main implements: one async function per call of the contract. */
 export type Handlers = { [C in CallChannel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
@@ -41,6 +42,7 @@ export function toBridgeError(err: unknown): BridgeError {
   }
   if (err instanceof EngineUnavailableError) return { code: 'ENGINE_UNAVAILABLE', message: err.message };
   if (err instanceof NotFoundError) return { code: 'NOT_FOUND', message: err.message };
+  if (err instanceof HistoryRefusal) return { code: 'BAD_REQUEST', message: err.message };
   if (isEngineConnectionError(err)) return { code: 'ENGINE_UNAVAILABLE', message: new EngineUnavailableError(err).message };
   return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
 }

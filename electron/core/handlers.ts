@@ -6,6 +6,7 @@ import { outline } from '../builder/frontend';
 import { engineInfo } from '../docker/engine';
 import type { BuildManager } from './builds';
 import { listFolder, summarizeContext } from './context-summary';
+import { contextUsage } from './context-usage';
 import { imageSettings } from './image-settings';
 import type { Handlers } from './dispatch';
 
@@ -18,6 +19,7 @@ export function createHandlers(docker: Docker, builds: BuildManager): Handlers {
     'slipway:engine:info': () => engineInfo(docker),
     'slipway:fs:list': (req) => listFolder(req.path ?? homedir()),
     'slipway:context:inspect': (req) => summarizeContext(req.context),
+    'slipway:context:usage': (req) => contextUsage(req),
     'slipway:dockerfile:outline': async (req) => {
       const text = await readFile(dockerfilePath(req), 'utf8');
       const result = outline(text, { ...(req.target ? { target: req.target } : {}), buildArgs: req.buildArgs ?? {} });
@@ -30,10 +32,22 @@ export function createHandlers(docker: Docker, builds: BuildManager): Handlers {
     'slipway:build:events': (req) => builds.events(req.buildId, req.from),
     'slipway:image:config': (req) => imageSettings(docker, req.imageId),
     'slipway:step:kill': async (req) => builds.kill(req.buildId, req.stepId),
+    'slipway:step:layer': (req) => builds.stepLayer(req.buildId, req.stepId),
+    'slipway:build:waste': (req) => builds.buildWaste(req.buildId),
     'slipway:step:retry': (req) => builds.retry(req.buildId),
     'slipway:shell:open': async (req) => ({ shellId: await builds.openShell(req.buildId, req.stepId, req.cols, req.rows) }),
+    'slipway:build:breakpoints': async (req) => builds.debug.setBreakpoints(req),
+    'slipway:build:resume': async (req) => builds.debug.resume(req),
+    'slipway:debug:shell': async (req) => ({ shellId: await builds.debug.openShell(req) }),
+    'slipway:debug:diff': (req) => builds.debug.diff(req.buildId, req.stepId),
+    'slipway:debug:close': (req) => builds.debug.close(req.buildId, req.stepId),
     'slipway:shell:input': async (req) => builds.shell(req.shellId).write(req.data),
     'slipway:shell:resize': (req) => builds.shell(req.shellId).resize(req.cols, req.rows),
     'slipway:shell:close': (req) => builds.closeShell(req.shellId),
+    'slipway:history:list': () => builds.history.list(),
+    'slipway:history:open': (req) => builds.history.open(req.buildId),
+    'slipway:history:export': (req) => builds.history.export(req.buildId),
+    'slipway:history:import': (req) => builds.history.import(req),
+    'slipway:history:delete': (req) => builds.remove(req.buildId),
   };
 }

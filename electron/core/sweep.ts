@@ -7,8 +7,9 @@
 import { hostname } from 'node:os';
 import type Docker from 'dockerode';
 import { BUILD_LABEL, OWNER_LABEL } from '../docker/containers';
+import { sweepDebugImages } from './debug-sweep';
 
-function isAliveOwner(owner: string | undefined): boolean {
+export function isAliveOwner(owner: string | undefined): boolean {
   const slash = owner?.lastIndexOf('/') ?? -1;
   if (!owner || slash < 0) return false;
   // Another machine's process (a shared remote engine) is not ours to judge.
@@ -23,7 +24,7 @@ function isAliveOwner(owner: string | undefined): boolean {
   }
 }
 
-/** Removes containers of dead builds; returns their names. */
+/** Removes containers of dead builds (then debug images, debug-sweep.ts); returns their names (the images' ids). */
 export async function sweepLeftovers(docker: Docker): Promise<string[]> {
   const containers = await docker.listContainers({ all: true, filters: { label: [BUILD_LABEL] } });
   const removed: string[] = [];
@@ -32,5 +33,6 @@ export async function sweepLeftovers(docker: Docker): Promise<string[]> {
     await docker.getContainer(container.Id).remove({ force: true, v: true }).catch(() => {});
     removed.push(container.Names[0]?.replace(/^\//, '') ?? container.Id);
   }
+  removed.push(...(await sweepDebugImages(docker)));
   return removed;
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { PassThrough, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import type { ContainerOutput, ContainerSpec, ExecBackend, PathStat, Shell } from '../builder/backend';
+import type { ContainerOutput, ContainerSpec, ExecBackend, PathChange, PathStat, Shell } from '../builder/backend';
 import { openShell } from './shells';
 
 /** Every container Slipway creates is named `slipway-<build>-<step>-<random>` and labelled with both. */
@@ -17,6 +17,9 @@ export function containerName(buildId: string, stepId: string): string {
   const step = stepId.replace(/[^a-zA-Z0-9_.-]/g, '_');
   return `${CONTAINER_PREFIX}${buildId}-${step}-${randomBytes(3).toString('hex')}`;
 }
+
+/** The Engine API's change kinds: 0 modified, 1 added, 2 deleted. */
+const CHANGE_KINDS: readonly PathChange['kind'][] = ['modified', 'added', 'deleted'];
 
 const statusOf = (err: unknown) => (err as { statusCode?: number }).statusCode;
 const ignoreStatus = (...codes: number[]) => (err: unknown) => {
@@ -93,6 +96,11 @@ export class DockerContainers implements ExecBackend {
       if (statusOf(err) === 404) return undefined;
       throw err;
     }
+  }
+
+  async changes(id: string): Promise<PathChange[]> {
+    const list = ((await this.docker.getContainer(id).changes()) as { Path: string; Kind: number }[] | null) ?? [];
+    return list.map((c) => ({ path: c.Path, kind: CHANGE_KINDS[c.Kind] ?? 'modified' }));
   }
 
   openShell(id: string, size: { cols: number; rows: number }): Promise<Shell> {

@@ -1,5 +1,6 @@
 import { useEffect, useState, type DragEvent } from 'react';
 import { Sidebar } from './context/Sidebar';
+import { HistoryButton, HistorySwitch } from './history/HistoryPage';
 import { useEngine } from './store/engine';
 import { openContext, reopenLastContext } from './store/setup';
 import { checkEngine, startSync } from './store/sync';
@@ -126,13 +127,16 @@ export function App() {
         {dropMessage && <span className="pill warn">{dropMessage}</span>}
         <ConnectionPill />
         <EnginePill />
+        <HistoryButton />
       </header>
       <EngineBanner />
       <div className="app-body">
         <ErrorBoundary where="sidebar">
           <Sidebar />
         </ErrorBoundary>
-        <Workspace />
+        <HistorySwitch>
+          <Workspace />
+        </HistorySwitch>
       </div>
       {dragOver && <div className="drop-overlay">Drop a folder to use it as the build context</div>}
     </div>

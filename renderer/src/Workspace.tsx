@@ -11,6 +11,7 @@ import { useSetup } from './store/setup';
 import { ensureDockerfileText } from './store/sync';
 import { DockerfileView } from './steps/DockerfileView';
 import { StepPanel } from './steps/StepPanel';
+import { ProfileToggle } from './profile/ProfileToggle';
 import { ErrorBoundary } from './ui/ErrorBoundary';
 import { ErrorBox } from './ui/ErrorBox';
 import { formatClock, formatDuration, plural, shortId } from './ui/format';
@@ -79,6 +80,12 @@ function BuildHeader({ buildId }: { buildId: string }) {
               {summary.retryOf}
             </button>
           </>
+        )}
+        {summary?.imported && (
+          <span className="ws-meta" data-testid="build-imported" title={`Built elsewhere as ${summary.imported.from}; read from a build record`}>
+            {' '}
+            · imported
+          </span>
         )}
       </span>
       {elapsed !== undefined && <span className="ws-meta tabular">{running ? formatClock(elapsed) : formatDuration(elapsed)}</span>}
@@ -284,6 +291,7 @@ export function Workspace() {
           <ErrorBoundary where="graph">
             <GraphArea graph={graph} />
           </ErrorBoundary>
+          {buildId && <ProfileToggle buildId={buildId} />}
         </div>
         {step && (
           <>

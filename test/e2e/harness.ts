@@ -45,8 +45,10 @@ export interface App {
  * its page. Playwright refuses `--user-data-dir` in `args`: `launch` gives every browser a
  * fresh temporary profile of its own (and deletes it on close), which is what we want.
  */
-export async function startApp(options: { docker?: Docker; viewport?: { width: number; height: number } } = {}): Promise<App> {
-  const home = await mkdtemp(join(tmpdir(), 'slipway-e2e-home-'));
+export async function startApp(
+  options: { docker?: Docker; viewport?: { width: number; height: number }; /** An existing home (a restart): kept on close. */ home?: string } = {},
+): Promise<App> {
+  const home = options.home ?? (await mkdtemp(join(tmpdir(), 'slipway-e2e-home-')));
   const core = createCore(options.docker ?? connectEngine(), home);
   const server = await startWebServer(core, { rendererDir: join(ROOT, 'out/renderer') });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -68,7 +70,7 @@ export async function startApp(options: { docker?: Docker; viewport?: { width: n
       await browser.close().catch(() => {});
       await core.shutdown().catch(() => {});
       await server.close().catch(() => {});
-      await rm(home, { recursive: true, force: true }).catch(() => {});
+      if (!options.home) await rm(home, { recursive: true, force: true }).catch(() => {});
     },
   };
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
+import type { Readable } from 'node:stream';
 import { ContextError } from '../context';
 import { DockerfileError } from '../errors';
 import { commitContainer, containerBase, probeCache, withCmdCommentString, withContainer } from '../executor';
@@ -9,8 +10,12 @@ import type { StepContext } from '../step-context';
 import { resolveChown, type Identity } from '../copy/chown';
 import { download, isUrl, type Download } from '../copy/download';
 import { contextItems, ImageFiles, urlItem, type CopyItem } from '../copy/items';
-import { directoriesTar } from '../copy/retar';
+import { inlineItem } from '../copy/inline';
+import { withMode } from '../copy/modes';
+import { directoriesTar, retar } from '../copy/retar';
+import { copyOptions, expandHeredoc, parentsItems, placement, verifyChecksum, type CopyOptions } from './copy-options';
 import { expandWord } from './expand';
+import { lazySourceFileHashes } from '../image-cache/source-files';
 
 /**
  * COPY [--chown=u:g] [--from=stage|index|image] src... dest
@@ -21,11 +26,11 @@ import { expandWord } from './expand';
  */
 export async function dispatchCopy(ctx: StepContext, c: CopyCommand | AddCommand): Promise<void> {
   const fail = (message: string) => new DockerfileError(message, c.range);
-  if (c.chmod !== undefined) throw fail(`the --chmod option of ${c.kind} is not supported yet`);
   const sources = c.sources.map((s) => expandWord(ctx, s));
   const dest = expandWord(ctx, c.dest);
   const chown = c.chown !== undefined ? expandWord(ctx, c.chown) : '';
   const from = c.kind === 'COPY' ? c.from : undefined;
+  const options = copyOptions(ctx, c, sources);
 
   const downloads: Download[] = [];
   const cleanups: (() => Promise<void>)[] = [];
@@ -38,12 +43,17 @@ export async function dispatchCopy(ctx: StepContext, c: CopyCommand | AddCommand
       cleanups.push(close);
     }
     for (const source of sources) {
-      if (isUrl(source)) {
+      if (c.kind === 'COPY' && c.parents && !isUrl(source)) {
+        items.push(...(await parentsItems(ctx, source, fromImage, from).catch((err: Error) => {
+          throw err instanceof ContextError || fromImage ? fail(`${c.kind} failed: ${err.message}`) : err;
+        })));
+      } else if (isUrl(source)) {
         if (c.kind === 'COPY') throw fail(`${c.kind} failed: source can't be a URL for COPY`);
         const fetched = await download(source, ctx.signal).catch((err: Error) => {
           throw fail(`ADD failed: ${err.message}`);
         });
         downloads.push(fetched);
+        if (options.checksum) await verifyChecksum(fetched, options.checksum, fail);
         if (!fetched.name && dest.endsWith('/')) throw fail(`ADD failed: cannot determine filename for source ${source}`);
         items.push(urlItem(fetched));
       } else if (fromImage) {
@@ -56,14 +66,17 @@ export async function dispatchCopy(ctx: StepContext, c: CopyCommand | AddCommand
         })));
       }
     }
+    items.push(...c.inline.map((file) => inlineItem(file.name, file.expand ? expandHeredoc(ctx, file.content) : file.content)));
     if (items.length === 0) throw fail(`${c.kind} failed: no source files were specified`);
     if (items.length > 1 && !dest.endsWith('/')) {
       throw fail(`When using ${c.kind} with more than one source file, the destination must be a directory and end with a /`);
     }
 
     const srcHash = items.length === 1 ? items[0]!.hash : `multi:${createHash('sha256').update(items.map((i) => i.hash).join(',')).digest('hex')}`;
-    const probe = withCmdCommentString(ctx.state, `${c.kind} ${chown ? `--chown=${chown} ` : ''}${srcHash} in ${dest} `);
-    if (await probeCache(ctx, probe)) return;
+    const probe = withCmdCommentString(ctx.state, `${c.kind} ${options.flagsText}${chown ? `--chown=${chown} ` : ''}${srcHash} in ${dest} `);
+    // Per-file hashes of the context sources: only to name what changed when the step misses.
+    const files = from === undefined ? lazySourceFileHashes(ctx.services.context, sources, downloads) : undefined;
+    if (await probeCache(ctx, probe, files)) return;
 
     const destPath = normalizeDest(ctx.state.config.WorkingDir, dest);
     const base = await stagingBase(ctx);
@@ -75,8 +88,8 @@ export async function dispatchCopy(ctx: StepContext, c: CopyCommand | AddCommand
       if (chown) identity = await resolveChown(containers, id, chown).catch((err: Error) => {
         throw fail(err.message);
       });
-      for (const item of items) await copyItem(ctx, id, item, destPath, identity);
-      await commitContainer(ctx, id, { image: base, cmd: staging.Cmd }, probe, true);
+      for (const item of items) await copyItem(ctx, id, item, placement(item, destPath, options.parents), identity, options);
+      await commitContainer(ctx, id, { image: base, cmd: staging.Cmd }, probe, true, files);
     });
   } finally {
     await Promise.all([...downloads.map((d) => d.cleanup()), ...cleanups.map((f) => f())]);
@@ -96,7 +109,7 @@ function normalizeDest(workingDir: string, requested: string): string {
  * `/`); missing parents are created 0755 — owned by the chown identity for a file, by root
  * above a directory copy; an existing directory keeps its own owner and mode.
  */
-async function copyItem(ctx: StepContext, id: string, item: CopyItem, destPath: string, identity: Identity | undefined): Promise<void> {
+async function copyItem(ctx: StepContext, id: string, item: CopyItem, destPath: string, identity: Identity | undefined, options: CopyOptions): Promise<void> {
   const containers = ctx.services.backend.containers;
   const exists = new ExistingPaths(ctx, id);
   const root = { uid: 0, gid: 0 };
@@ -104,12 +117,14 @@ async function copyItem(ctx: StepContext, id: string, item: CopyItem, destPath: 
 
   if (item.kind === 'directory' || item.archive) {
     const missing = await exists.missingUpTo(cleanDest);
+    // The destination directory itself keeps 0755 under --chmod, as BuildKit leaves it.
     const dirOwner = (dir: string) => (item.kind === 'directory' && dir === cleanDest && identity ? identity : root);
     if (missing.length) await containers.putArchive(id, '/', directoriesTar(missing.map((d) => ({ name: d.slice(1), ...dirOwner(d) }))));
     if (item.archive) await containers.putArchive(id, cleanDest, item.raw());
-    else await containers.putArchive(id, '/', await item.tar(cleanDest, identity));
+    else await containers.putArchive(id, '/', shaped(await item.tar(cleanDest, identity), cleanDest.slice(1), options));
     return;
   }
+  if (options.exclude?.(item.name)) return;
 
   const intoDirectory = destPath.endsWith('/') || (await exists.isDirectory(cleanDest));
   const target = intoDirectory ? posix.join(cleanDest, item.name) : cleanDest;
@@ -118,7 +133,19 @@ async function copyItem(ctx: StepContext, id: string, item: CopyItem, destPath: 
     const owner = identity ?? root;
     await containers.putArchive(id, '/', directoriesTar(missing.map((d) => ({ name: d.slice(1), ...owner }))));
   }
-  await containers.putArchive(id, '/', await item.tar(target, identity));
+  // A file source was already checked against --exclude by its own name.
+  await containers.putArchive(id, '/', shaped(await item.tar(target, identity), target.slice(1), { ...options, exclude: undefined }));
+}
+
+/** --exclude and --chmod applied to an item's tar; `root` is the item's own path in it. */
+function shaped(tar: Readable, root: string, options: CopyOptions): Readable {
+  const { exclude, mode } = options;
+  if (!exclude && mode === undefined) return tar;
+  return retar(tar, (header) => {
+    const name = header.name.replace(/\/$/, '');
+    const relative = name === root ? posix.basename(root) : name.slice(root.length + 1);
+    return exclude?.(relative) ? undefined : withMode(header, mode);
+  });
 }
 
 /** Which directories already exist in the container (asked once each). */

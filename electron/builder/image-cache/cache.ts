@@ -11,6 +11,7 @@ import type { CacheDecision } from '../../../shared/events';
 import { canonicalConfig } from '../image/compare';
 import type { RunConfig } from '../image/config';
 import { explainMiss } from './explain';
+import type { LazySourceFiles, SourceFiles } from './source-files';
 
 export interface CacheEntry {
   parent: string;
@@ -18,6 +19,8 @@ export interface CacheEntry {
   imageId: string;
   /** The instruction as written, for explanations. */
   step: string;
+  /** COPY/ADD: each source file's hash (absent beyond MAX_SOURCE_FILES), to name what changed. */
+  sources?: SourceFiles;
   created: number;
 }
 
@@ -27,8 +30,11 @@ export interface CacheLookup {
 }
 
 export interface ImageCache {
-  /** The image a step with this parent and probe config made before, if it still exists. */
-  lookup(parent: string, probe: RunConfig, step: string): Promise<CacheLookup>;
+  /**
+   * The image a step with this parent and probe config made before, if it still exists.
+   * `sources` only sharpens the explanation of a miss; it is not part of the key.
+   */
+  lookup(parent: string, probe: RunConfig, step: string, sources?: LazySourceFiles): Promise<CacheLookup>;
   record(entry: Omit<CacheEntry, 'created'>): Promise<void>;
 }
 
@@ -40,23 +46,34 @@ export class DiskImageCache implements ImageCache {
     private readonly imageExists: (id: string) => Promise<boolean>,
   ) {}
 
-  async lookup(parent: string, probe: RunConfig, step: string): Promise<CacheLookup> {
-    const entry = await this.read(this.entryPath(parent, probe));
+  async lookup(parent: string, probe: RunConfig, step: string, sources?: LazySourceFiles): Promise<CacheLookup> {
+    const path = this.entryPath(parent, probe);
+    const entry = await this.read(path);
     if (entry && entry.parent === parent && canonicalConfig(entry.probe) === canonicalConfig(probe)) {
       if (await this.imageExists(entry.imageId)) {
+        // An entry from before per-file hashes were kept learns them, for the next explanation.
+        if (sources && !entry.sources) {
+          const files = await sources();
+          if (files) await this.write(path, { ...entry, sources: files }).catch(() => {});
+        }
         return { imageId: entry.imageId, decision: { hit: true, reason: `same parent and ${describe(probe)} as the build of ${new Date(entry.created).toISOString()}` } };
       }
-      return { decision: { hit: false, reason: `the cached image ${entry.imageId.slice(7, 19)} no longer exists` } };
+      return { decision: { hit: false, reason: `the cached image ${entry.imageId.slice(7, 19)} no longer exists`, diff: { kind: 'image-gone', imageId: entry.imageId } } };
     }
     const siblings = await this.siblings(parent);
-    return { decision: { hit: false, reason: explainMiss(probe, step, siblings) } };
+    const files = siblings.length && sources ? await sources() : undefined;
+    return { decision: { hit: false, ...explainMiss({ probe, step, ...(files ? { sources: files } : {}) }, siblings) } };
   }
 
   async record(entry: Omit<CacheEntry, 'created'>): Promise<void> {
-    const path = this.entryPath(entry.parent, entry.probe);
+    await this.write(this.entryPath(entry.parent, entry.probe), { ...entry, created: Date.now() });
+  }
+
+  /** Written whole to a temporary file and renamed: readers never see half an entry. */
+  private async write(path: string, entry: CacheEntry): Promise<void> {
     await mkdir(join(path, '..'), { recursive: true });
-    const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(tmp, JSON.stringify({ ...entry, created: Date.now() }));
+    const tmp = `${path}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`;
+    await writeFile(tmp, JSON.stringify(entry));
     await rename(tmp, path);
   }
 
@@ -67,7 +84,9 @@ export class DiskImageCache implements ImageCache {
   private async read(path: string): Promise<CacheEntry | undefined> {
     try {
       const entry = JSON.parse(await readFile(path, 'utf8')) as CacheEntry;
-      return typeof entry.imageId === 'string' && entry.probe ? entry : undefined;
+      if (typeof entry.imageId !== 'string' || !entry.probe) return undefined;
+      if (entry.sources !== undefined && (typeof entry.sources !== 'object' || entry.sources === null)) delete entry.sources;
+      return entry;
     } catch {
       return undefined;
     }
@@ -88,7 +107,7 @@ export class DiskImageCache implements ImageCache {
 
 /** The cache to use with --no-cache: every lookup misses. */
 export const noCache: ImageCache = {
-  lookup: async () => ({ decision: { hit: false, reason: '--no-cache was given' } }),
+  lookup: async () => ({ decision: { hit: false, reason: '--no-cache was given', diff: { kind: 'no-cache' } } }),
   record: async () => {},
 };
 

@@ -18,6 +18,7 @@ import { formatBytes, plural } from '../ui/format';
 import { BuildList } from './BuildList';
 import { ContextTree } from './ContextTree';
 import { FolderBrowser } from './FolderBrowser';
+import { InspectorButton } from '../inspector/ContextInspector';
 import './context.css';
 
 function ContextSection() {
@@ -82,6 +83,7 @@ function ContextSection() {
             </button>
           </div>
           {showTree && <ContextTree tree={summary.tree} />}
+          <InspectorButton />
         </div>
       )}
     </section>

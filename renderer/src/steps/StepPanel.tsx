@@ -13,10 +13,12 @@ import { STATUS_LABEL } from '../ui/status';
 import { useNow } from '../ui/useNow';
 import { DockerfileView } from './DockerfileView';
 import { ImageConfig } from './ImageConfig';
+import { LayerView } from '../layers/LayerView';
+import { CacheExplanation } from '../cache/CacheExplanation';
 import { layerSize, parentStepId } from '../graph/StepNode';
 import './steps.css';
 
-type Tab = 'logs' | 'dockerfile' | 'details' | 'shell';
+type Tab = 'logs' | 'dockerfile' | 'details' | 'layer' | 'shell';
 
 interface Props {
   step: GraphStep;
@@ -76,6 +78,7 @@ function Details({ step, state, stageName, buildId }: { step: GraphStep; state: 
           ))}
         </tbody>
       </table>
+      <CacheExplanation decision={state.cache} buildId={buildId} />
       {state.imageId && <ImageConfig imageId={state.imageId} />}
       {!buildId && <p className="muted details-hint">Not built yet: build to see this step&apos;s logs, cache decision, image and timing.</p>}
     </div>
@@ -97,7 +100,7 @@ export function StepPanel({ step, buildId, stageName }: Props) {
 
   useEffect(() => setActionError(null), [step.id, buildId]);
   useEffect(() => {
-    if (!buildId && (tab === 'logs' || tab === 'shell')) setTab('dockerfile');
+    if (!buildId && (tab === 'logs' || tab === 'shell' || tab === 'layer')) setTab('dockerfile');
   }, [buildId, tab]);
   useEffect(() => {
     if (buildId && summary && !buildText && tab === 'dockerfile') void ensureDockerfileText(summary);
@@ -105,7 +108,8 @@ export function StepPanel({ step, buildId, stageName }: Props) {
 
   const running = buildStatus === 'running';
   const canKill = !!buildId && running && (state.status === 'queued' || state.status === 'running');
-  const canRetry = !!buildId && !running && (state.status === 'failed' || state.status === 'cancelled');
+  // An imported build ran elsewhere: there is nothing here to build again.
+  const canRetry = !!buildId && !running && !summary?.imported && (state.status === 'failed' || state.status === 'cancelled');
   const shellAvailable = !!buildId && step.kind === 'RUN' && state.status === 'running' && !!state.containerId;
   const shellReason = !buildId
     ? 'Build first: a shell opens in a running step.'
@@ -192,7 +196,7 @@ export function StepPanel({ step, buildId, stageName }: Props) {
           </div>
         )}
         <nav className="tabs" role="tablist">
-          {(buildId ? (['logs', 'dockerfile', 'details', 'shell'] as const) : (['dockerfile', 'details'] as const)).map((t) => (
+          {(buildId ? (['logs', 'dockerfile', 'details', 'layer', 'shell'] as const) : (['dockerfile', 'details'] as const)).map((t) => (
             <button
               key={t}
               type="button"
@@ -202,7 +206,7 @@ export function StepPanel({ step, buildId, stageName }: Props) {
               onClick={() => setTab(t)}
               data-testid={`tab-${t}`}
             >
-              {t === 'logs' ? 'Logs' : t === 'dockerfile' ? 'Dockerfile' : t === 'details' ? 'Details' : 'Shell'}
+              {t === 'logs' ? 'Logs' : t === 'dockerfile' ? 'Dockerfile' : t === 'details' ? 'Details' : t === 'layer' ? 'Layer' : 'Shell'}
               {t === 'shell' && shellAvailable && <span className="tab-dot" />}
             </button>
           ))}
@@ -225,6 +229,7 @@ export function StepPanel({ step, buildId, stageName }: Props) {
             <div className="panel-empty">Reading the Dockerfile…</div>
           ))}
         {tab === 'details' && <Details step={step} state={state} stageName={stageName} buildId={buildId} />}
+        {tab === 'layer' && buildId && <LayerView buildId={buildId} stepId={step.id} state={state} />}
         {buildId && (
           <div className={`shell-tab${tab === 'shell' ? '' : ' hidden'}`}>
             <ShellTerminal

@@ -3,7 +3,7 @@
  * events are the whole truth (the same stream the CLI prints and the build record keeps): the
  * renderer never refetches state, it replays events — from sequence number 0 after a reload.
  */
-import type { BuildStatus, BuildEvent, CacheDecision, StepError } from '../../../shared/events';
+import type { BuildStatus, BuildEvent, CacheDecision, EventOf, StepError } from '../../../shared/events';
 import type { BuildGraph } from '../../../shared/graph';
 import { appendLog, emptyLog, type LogBuffer, type Stream } from './logs';
 
@@ -21,7 +21,13 @@ export interface StepView {
   containerId?: string;
   baseImage?: string;
   error?: StepError;
+  /** The committed layer, as the step-layer event told it (the diff itself is fetched on demand). */
+  layer?: { size: number; added: number; modified: number; deleted: number };
+  /** The build waits at this step (debug/): why, and the state the step starts from. */
+  paused?: StepPause;
 }
+
+export type StepPause = Omit<EventOf<'step-paused'>, 'type' | 'buildId' | 'stepId' | 'time'>;
 
 export interface BuildMessage {
   level: 'info' | 'warning';
@@ -46,6 +52,8 @@ export interface BuildView {
   messages: BuildMessage[];
   steps: Readonly<Record<string, StepView>>;
   logs: Readonly<Record<string, LogBuffer>>;
+  /** Breakpoints changed during the build (else its request's). */
+  breakpoints?: { stepIds: string[]; breakOnFailure: boolean };
 }
 
 export const PENDING_STEP: StepView = Object.freeze({ status: 'pending' });
@@ -110,6 +118,9 @@ export function reduceEvents(build: BuildView, events: readonly BuildEvent[], op
         list.push({ stream: event.stream, text: event.text });
         break;
       }
+      case 'step-layer':
+        setStep(event.stepId, { layer: { size: event.layerSize, added: event.added, modified: event.modified, deleted: event.deleted } });
+        break;
       case 'step-done':
         setStep(event.stepId, {
           status: event.cached ? 'cached' : 'done',
@@ -135,6 +146,17 @@ export function reduceEvents(build: BuildView, events: readonly BuildEvent[], op
         }
         break;
       }
+      case 'step-paused':
+        setStep(event.stepId, {
+          paused: { reason: event.reason, imageId: event.imageId, ...(event.cached !== undefined ? { cached: event.cached } : {}), ...(event.containerId ? { containerId: event.containerId } : {}) },
+        });
+        break;
+      case 'step-resumed':
+        setStep(event.stepId, { paused: undefined });
+        break;
+      case 'build-breakpoints':
+        next.breakpoints = { stepIds: event.stepIds, breakOnFailure: event.breakOnFailure };
+        break;
       case 'build-finished':
         next.status = event.status;
         next.finishedAt = event.time;
