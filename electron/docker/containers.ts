@@ -99,7 +99,10 @@ export class DockerContainers implements ExecBackend {
   }
 
   async changes(id: string): Promise<PathChange[]> {
-    const list = ((await this.docker.getContainer(id).changes()) as { Path: string; Kind: number }[] | null) ?? [];
+    const answer = (await this.docker.getContainer(id).changes()) as unknown;
+    // No changes come back as the JSON text `null`, which dockerode hands over as raw bytes.
+    const parsed = Buffer.isBuffer(answer) ? (JSON.parse(answer.toString('utf8')) as unknown) : answer;
+    const list = (parsed ?? []) as { Path: string; Kind: number }[];
     return list.map((c) => ({ path: c.Path, kind: CHANGE_KINDS[c.Kind] ?? 'modified' }));
   }
 

@@ -20,6 +20,7 @@ WORKDIR /work
 COPY f.txt /work/f.txt
 RUN rm /scratch.bin
 ENV DONE=1
+RUN true
 `;
 
 const made: string[] = [];
@@ -69,7 +70,7 @@ describe('layer diffs', () => {
 
     // One small event per committed step, before the step is done; none for metadata steps.
     const announced = first.events.filter((e): e is EventOf<'step-layer'> => e.type === 'step-layer');
-    expect(announced.map((e) => e.stepId)).toEqual(['stage-0:2', 'stage-0:3', 'stage-0:4', 'stage-0:5', 'stage-0:6']);
+    expect(announced.map((e) => e.stepId)).toEqual(['stage-0:2', 'stage-0:3', 'stage-0:4', 'stage-0:5', 'stage-0:6', 'stage-0:8']);
     expect(announced[1]).toMatchObject({ added: 1, modified: 2, deleted: 1 });
     const index = (type: string, stepId: string) => first.events.findIndex((e) => e.type === type && 'stepId' in e && e.stepId === stepId);
     expect(index('step-layer', 'stage-0:3')).toBeLessThan(index('step-done', 'stage-0:3'));
@@ -90,6 +91,12 @@ describe('layer diffs', () => {
       { path: '/work/f.txt', kind: 'added', size: 12 },
     ]);
     expect(await first.layers.step('stage-0:7')).toMatchObject({ available: false, reason: expect.stringMatching(/^ENV/) });
+  });
+
+  it('records an empty diff for a RUN that changes nothing, without a warning', async () => {
+    const nothing = await first.layers.step('stage-0:8');
+    expect(nothing.available && nothing.diff.entries).toEqual([]);
+    expect(first.events.filter((e) => e.type === 'build-message' && e.level === 'warning')).toEqual([]);
   });
 
   it('counts files a later step deleted or overwrote as wasted space of the image', async () => {

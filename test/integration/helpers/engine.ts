@@ -7,6 +7,7 @@ import type Docker from 'dockerode';
 import { BuildSession, type BuildRequest, type BuildResult } from '../../../electron/builder/session';
 import type { BuildEvent } from '../../../shared/events';
 import { createBuildEngine } from '../../../electron/core/build-engine';
+import { OWNER_LABEL, processOwner } from '../../../electron/docker/containers';
 import { connectEngine } from '../../../electron/docker/engine';
 
 export const docker: Docker = connectEngine();
@@ -46,8 +47,8 @@ export async function slipwayBuild(request: Partial<BuildRequest> & { context: s
   return { ...result, events };
 }
 
-/** Containers Slipway left behind (by its label). */
+/** Containers this test process's builds left behind (by Slipway's labels; other processes' builds may be running). */
 export async function leftovers(): Promise<string[]> {
-  const containers = await docker.listContainers({ all: true, filters: { label: ['dev.slipway.build'] } });
+  const containers = await docker.listContainers({ all: true, filters: { label: ['dev.slipway.build', `${OWNER_LABEL}=${processOwner()}`] } });
   return containers.map((c) => c.Names.join(','));
 }
