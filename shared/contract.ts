@@ -92,7 +92,8 @@ export interface OutlineResult {
   text: string;
   graph: BuildGraph;
   buildArgs: BuildArgDeclaration[];
-  warnings: { message: string; range: LineRange }[];
+  /** Build checks (`rule`, `url`: BuildKit's rule name and its documentation page). */
+  warnings: { message: string; range: LineRange; rule?: string; url?: string }[];
 }
 
 export interface BuildRequest extends OutlineRequest {
@@ -120,6 +121,26 @@ export interface BuildSummary {
   interrupted?: boolean;
   /** Read from a build record file (the build's id there, when): read-only, never retried. */
   imported?: { from: string; at: number };
+}
+
+/** A `RUN --mount=type=cache` cache: the engine volumes holding it (private sharing may make several). */
+export interface CacheMountInfo {
+  id: string;
+  volumes: string[];
+  /** Bytes, when the engine reports them (its disk usage summary). */
+  sizeBytes?: number;
+  /** ISO time the first volume was made. */
+  createdAt?: string;
+  /** Milliseconds since the epoch, when a build of this Slipway last mounted it. */
+  lastUsed?: number;
+  /** A container has it mounted now (it cannot be pruned). */
+  inUse: boolean;
+}
+
+export interface CacheMountPruneResult {
+  removed: string[];
+  kept: { id: string; reason: string }[];
+  reclaimedBytes: number;
 }
 
 /** What a step's image is configured to do (the Engine API's Config, the fields users set). */
@@ -241,6 +262,10 @@ export const calls = {
   /** A record file's text, part by part; the last part answers the imported build. */
   'slipway:history:import': call<ImportPart, BuildSummary | null>(isImportPart),
   'slipway:history:delete': call<{ buildId: string }, void>(isBuildRef),
+  /** The caches `RUN --mount=type=cache` keeps across builds. */
+  'slipway:cache-mounts:list': call<undefined, CacheMountInfo[]>(isNone),
+  /** Removes the caches named (all of them without `ids`); ones in use stay. */
+  'slipway:cache-mounts:prune': call<{ ids?: string[] }, CacheMountPruneResult>(isShape({ ids: isArrayOf(isString) }, ['ids'])),
 } as const;
 
 export const events = {

@@ -24,6 +24,18 @@ export interface FileChange {
   kind: 'added' | 'modified' | 'deleted';
 }
 
+/**
+ * Directories the engine reports as modified only because something under them changed: noise
+ * next to the files themselves, hidden unless asked for.
+ */
+export function parentOnly(changes: readonly FileChange[]): Set<string> {
+  const parents = new Set<string>();
+  for (const c of changes) {
+    for (let i = c.path.lastIndexOf('/'); i > 0; i = c.path.lastIndexOf('/', i - 1)) parents.add(c.path.slice(0, i));
+  }
+  return new Set(changes.filter((c) => c.kind === 'modified' && parents.has(c.path)).map((c) => c.path));
+}
+
 export interface StepDiff {
   /** The container the changes were read from. */
   containerId: string;

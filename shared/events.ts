@@ -8,6 +8,14 @@ import type { PauseReason, ResumeMode } from './debug';
 
 export type BuildStatus = 'succeeded' | 'failed' | 'cancelled';
 
+/** A build check's warning (BuildKit's rule name and documentation URL) at its lines. */
+export interface BuildCheck {
+  rule: string;
+  message: string;
+  url: string;
+  range: LineRange;
+}
+
 export interface StepError {
   message: string;
   location?: LineRange;
@@ -50,7 +58,8 @@ interface Base {
 
 export type BuildEvent =
   | (Base & { type: 'build-started'; graph: BuildGraph; dockerfile: string; context: string; tags: string[] })
-  | (Base & { type: 'build-message'; level: 'info' | 'warning'; text: string })
+  /** `check`: the message is a build check's finding (`text` is its one-line form). */
+  | (Base & { type: 'build-message'; level: 'info' | 'warning'; text: string; check?: BuildCheck })
   | (Base & { type: 'step-queued'; stepId: string })
   | (Base & { type: 'step-started'; stepId: string; baseImage?: string })
   | (Base & { type: 'step-cache'; stepId: string; decision: CacheDecision })

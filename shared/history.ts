@@ -5,7 +5,7 @@
  */
 import type { BuildRequest, BuildSummary, LineRange } from './contract';
 import { RESUME_MODES, type PauseReason, type ResumeMode } from './debug';
-import type { BuildEvent, BuildStatus, CacheDecision, StepError } from './events';
+import type { BuildCheck, BuildEvent, BuildStatus, CacheChange, CacheDecision, CacheDiff, StepError } from './events';
 import type { BaseRef, BuildArgDeclaration, BuildGraph, GraphEdge, GraphStage, GraphStep } from './graph';
 import { INSTRUCTION_KINDS } from './graph';
 import { isArrayOf, isBoolean, isRecord, isShape, isString, type Validator } from './validate';
@@ -158,20 +158,41 @@ const isStepError = isShape<StepError>({ message: isString, location: isRange, e
   'location',
   'exitCode',
 ]);
-// A miss's structured reason (shared/events.ts's CacheDiff) is checked for its kind only.
+type Variants<U extends { kind: string }> = { [K in U['kind']]: Validator<Extract<U, { kind: K }>> };
+/** A union told apart by `kind`, each variant checked by its own shape (every kind listed: the compiler says so). */
+const byKind =
+  <U extends { kind: string }>(variants: Variants<U>): Validator<U> =>
+  (v): v is U =>
+    isRecord(v) && typeof v.kind === 'string' && Object.hasOwn(variants, v.kind) && (variants as Record<string, Validator<unknown>>)[v.kind]!(v);
+const isCacheChange = byKind<CacheChange>({
+  files: isShape({ kind: oneOf('files'), changed: isArrayOf(isString), added: isArrayOf(isString), removed: isArrayOf(isString), complete: isBoolean }),
+  'build-args': isShape({ kind: oneOf('build-args'), names: isArrayOf(isString) }),
+  config: isShape({ kind: oneOf('config'), fields: isArrayOf(isShape({ field: isString, before: isString, after: isString })) }),
+  command: isShape({ kind: oneOf('command'), before: isString, after: isString }),
+});
+const isCacheDiff = byKind<CacheDiff>({
+  new: isShape({ kind: oneOf('new') }),
+  'earlier-miss': isShape({ kind: oneOf('earlier-miss'), stepId: isString }, ['stepId']),
+  'no-cache': isShape({ kind: oneOf('no-cache') }),
+  'image-gone': isShape({ kind: oneOf('image-gone'), imageId: isString }),
+  changes: isShape({ kind: oneOf('changes'), step: isString, created: isFiniteNumber, changes: isArrayOf(isCacheChange) }),
+});
 const isDecision: Validator<CacheDecision> = (v): v is CacheDecision =>
   isRecord(v) &&
   Object.keys(v).every((k) => k === 'hit' || k === 'reason' || k === 'diff') &&
   isBoolean(v.hit) &&
   isString(v.reason) &&
-  (v.diff === undefined || (v.hit === false && isRecord(v.diff) && isString(v.diff.kind)));
+  (v.diff === undefined || (v.hit === false && isCacheDiff(v.diff)));
 
 type Fields<T extends BuildEvent['type']> = Omit<Extract<BuildEvent, { type: T }>, 'type' | 'buildId' | 'time'>;
 type EventChecks = { [T in BuildEvent['type']]: { fields: { [K in keyof Fields<T>]-?: Validator<Fields<T>[K]> }; optional?: (keyof Fields<T>)[] } };
 /** Every event type's fields: a field added to the union must be added here (the compiler says so). */
 const EVENT_CHECKS: EventChecks = {
   'build-started': { fields: { graph: isGraph, dockerfile: isString, context: isString, tags: isArrayOf(isString) } },
-  'build-message': { fields: { level: oneOf('info', 'warning'), text: isString } },
+  'build-message': {
+    fields: { level: oneOf('info', 'warning'), text: isString, check: isShape<BuildCheck>({ rule: isString, message: isString, url: isString, range: isRange }) },
+    optional: ['check'],
+  },
   'step-queued': { fields: { stepId: isString } },
   'step-started': { fields: { stepId: isString, baseImage: isString }, optional: ['baseImage'] },
   'step-cache': { fields: { stepId: isString, decision: isDecision } },

@@ -5,6 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { ImageConfigFile, RunConfig } from './image/config';
+import type { RunMountBackend } from './run/backend';
 
 export interface Image {
   id: string;
@@ -109,4 +110,6 @@ export interface ExecBackend {
 export interface Backend {
   images: ImageBackend;
   containers: ExecBackend;
+  /** Volumes and layer edits for `RUN --mount`; without them such a RUN is refused. */
+  mounts?: RunMountBackend;
 }

@@ -1,7 +1,10 @@
 /**
  * Build arguments with the classic builder's scoping: `--build-arg` values, meta-ARGs (before the
- * first FROM) and the ARGs each stage declares; the proxy variables need no ARG.
+ * first FROM) and the ARGs each stage declares; the proxy variables need no ARG. The automatic
+ * platform ARGs (TARGETARCH, ...) are meta-ARGs every Dockerfile has.
  */
+import { isPlatformArg } from './platform';
+
 const PROXY_ARGS = new Set(
   ['HTTP_PROXY', 'HTTPS_PROXY', 'FTP_PROXY', 'NO_PROXY', 'ALL_PROXY'].flatMap((k) => [k, k.toLowerCase()]),
 );
@@ -62,8 +65,8 @@ export class BuildArgs {
     return this.allowed.has(key) || !PROXY_ARGS.has(key);
   }
 
-  /** `--build-arg` names no stage declared (proxy variables are exempt). */
+  /** `--build-arg` names no stage declared (proxy variables and the platform ARGs they override are exempt). */
   static unused(fromOptions: ReadonlyMap<string, string>, referenced: ReadonlySet<string>, metaNames: ReadonlySet<string>): string[] {
-    return [...fromOptions.keys()].filter((k) => !referenced.has(k) && !metaNames.has(k) && !PROXY_ARGS.has(k)).sort();
+    return [...fromOptions.keys()].filter((k) => !referenced.has(k) && !metaNames.has(k) && !PROXY_ARGS.has(k) && !isPlatformArg(k)).sort();
   }
 }

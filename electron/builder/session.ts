@@ -11,6 +11,8 @@ import type { BuildGraph, GraphStage, GraphStep } from '../../shared/graph';
 import type { Backend, Image } from './backend';
 import { BuildArgs } from './build-args';
 import { Breakpoints } from './breakpoints';
+import { CHECK_BUILD_ARG } from './checks';
+import { runBuildChecks } from './checks/build-checks';
 import { ContextSource } from './context';
 import { DispatchState } from './dispatch-state';
 import { resolveStageBase } from './dispatchers/from';
@@ -20,11 +22,13 @@ import { dispatch } from './evaluator';
 import { Janitor } from './janitor';
 import type { LayerSink } from './layers';
 import { StepCancelled } from './executor';
-import { loadDockerfile } from './frontend';
+import { loadDockerfile, syntaxNotice } from './frontend';
 import { buildGraph, resolveMetaArgs } from './graph';
 import type { ImageCache } from './image-cache/cache';
 import { parseInstruction, type Command, type Dockerfile, type LabelCommand } from './instructions';
 import { parseDockerfile } from './parser';
+import { enginePlatform, platformArgs } from './platform';
+import { SecretStore, type SecretSource } from './run/secrets';
 import { Semaphore } from './semaphore';
 import { ShellLexer } from './shell';
 import type { BuildServices, Emit, StepContext } from './step-context';
@@ -48,6 +52,8 @@ export interface BuildRequest {
   /** Step ids to pause before (breakpoints.ts), and whether to pause at a failed step. */
   breakpoints?: string[];
   breakOnFailure?: boolean;
+  /** Build secrets (`--secret`) that `RUN --mount=type=secret` may read. */
+  secrets?: SecretSource[];
 }
 
 export interface BuildEngine {
@@ -147,11 +153,15 @@ export class BuildSession {
     try {
       const text = await readFile(this.request.dockerfile);
       const { ast, dockerfile } = loadDockerfile(text);
+      const syntax = syntaxNotice(ast.directives);
       const escapeToken = ast.directives.escape;
       graph = this.graphWithLabels(dockerfile, escapeToken);
       this.graph = graph;
       this.emit({ type: 'build-started', graph, dockerfile: this.request.dockerfile, context: resolve(this.request.context), tags: this.request.tags });
       for (const step of graph.steps) this.emit({ type: 'step-queued', stepId: step.id });
+      if (syntax) this.emit({ type: 'build-message', level: 'info', text: syntax });
+      const checkFailure = await runBuildChecks(text, graph, this.request, this.engine, this.emit);
+      if (checkFailure) throw checkFailure;
 
       const insideContext = relative(resolve(this.request.context), resolve(this.request.dockerfile));
       context = await ContextSource.open(resolve(this.request.context), insideContext.startsWith('..') ? {} : { dockerfile: insideContext });
@@ -177,7 +187,7 @@ export class BuildSession {
 
   /** `--label` values become a LABEL at the end of the target stage, in key order. */
   private graphWithLabels(dockerfile: Dockerfile, escapeToken: '\\' | '`'): BuildGraph {
-    const options = { target: this.request.target, buildArgs: this.request.buildArgs, escapeToken };
+    const options = { target: this.request.target, buildArgs: this.request.buildArgs, escapeToken, platform: enginePlatform(this.engine.architecture) };
     const keys = Object.keys(this.request.labels).sort();
     if (keys.length === 0) return buildGraph(dockerfile, options);
     const target = dockerfile.stages[buildGraph(dockerfile, options).target]!;
@@ -191,7 +201,7 @@ export class BuildSession {
   private async runStages(graph: BuildGraph, dockerfile: Dockerfile, escapeToken: '\\' | '`', context: ContextSource): Promise<string> {
     const lexer = new ShellLexer({ escapeToken });
     const fromOptions = new Map(Object.entries(this.request.buildArgs));
-    const meta = resolveMetaArgs(dockerfile.metaArgs, this.request.buildArgs, lexer);
+    const meta = resolveMetaArgs(dockerfile.metaArgs, this.request.buildArgs, lexer, platformArgs(enginePlatform(this.engine.architecture)));
     const referenced = new Set<string>(dockerfile.metaArgs.flatMap((a) => a.args.map((x) => x.key)));
     const globalArgs = new BuildArgs(fromOptions, meta, referenced);
     const semaphore = new Semaphore(Math.max(1, this.request.concurrency));
@@ -212,6 +222,7 @@ export class BuildSession {
       ...(this.request.layers ? { layers: this.request.layers } : {}),
       engineVersion: this.engine.version,
       architecture: this.engine.architecture,
+      secrets: new SecretStore(this.request.secrets ?? []),
       stageIndex: (ref) => byName.get(ref.toLowerCase()) ?? (/^\d+$/.test(ref) ? Number(ref) : undefined),
       stageImage: (index) => {
         const result = results.get(index);
@@ -325,7 +336,7 @@ export class BuildSession {
     const referenced = new Set<string>();
     for (const stage of dockerfile.stages) for (const c of stage.commands) if (c.kind === 'ARG') c.args.forEach((a) => referenced.add(a.key));
     const meta = new Set(dockerfile.metaArgs.flatMap((a) => a.args.map((x) => x.key)));
-    const unused = BuildArgs.unused(new Map(Object.entries(this.request.buildArgs)), referenced, meta);
+    const unused = BuildArgs.unused(new Map(Object.entries(this.request.buildArgs)), referenced, meta).filter((k) => k !== CHECK_BUILD_ARG);
     if (unused.length) this.emit({ type: 'build-message', level: 'warning', text: `[Warning] One or more build-args [${unused.join(' ')}] were not consumed` });
   }
 }

@@ -8,6 +8,7 @@ import type { ImageCache } from './image-cache/cache';
 import type { Command } from './instructions';
 import type { Janitor } from './janitor';
 import type { LayerSink } from './layers';
+import type { SecretStore } from './run/secrets';
 import type { ShellLexer } from './shell';
 
 type Emit = (event: BuildEvent extends infer E ? (E extends BuildEvent ? Omit<E, 'buildId' | 'time'> : never) : never) => void;
@@ -38,6 +39,8 @@ export interface BuildServices {
   /** The engine's version and architecture, written into images Slipway creates. */
   engineVersion: string;
   architecture: string;
+  /** Build secrets for `RUN --mount=type=secret` (contents are read only when mounted). */
+  secrets?: SecretStore;
 }
 
 /** One step being dispatched. */

@@ -9,11 +9,14 @@ import { connectEngine } from '../docker/engine';
 import { keyValueList, parseCliArgs } from './args';
 import { dockerfilePath } from './dockerfile-path';
 import { CliError } from './errors';
+import { checkCommand } from './check';
 import { plainProgress } from './progress';
+import { secretSources } from './secrets';
 
 /**
  * `slipway build [-f FILE] [-t TAG]... [--build-arg K[=V]]... [--target T] [--no-cache]
- * [--iidfile F] [--label K=V]... [-q] [--progress auto|plain|json] [--rm] [--force-rm] CONTEXT`
+ * [--iidfile F] [--label K=V]... [-q] [--progress auto|plain|json] [--rm] [--force-rm] [--check]
+ * [--secret id=ID[,src=FILE|,env=VAR]]... CONTEXT`
  */
 export async function buildCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCliArgs(argv, {
@@ -28,12 +31,19 @@ export async function buildCommand(argv: string[]): Promise<number> {
     progress: { type: 'string' },
     rm: { type: 'string' },
     'force-rm': { type: 'boolean' },
+    secret: { type: 'string', multiple: true },
+    check: { type: 'boolean' },
   });
   if (positionals.length !== 1) throw new CliError('"build" requires exactly 1 argument: the context directory');
   const progress = values.progress ?? 'auto';
   if (!['auto', 'plain', 'json', 'tty'].includes(progress)) throw new CliError(`invalid --progress value "${progress}" (auto, plain or json)`);
   const context = resolve(positionals[0]!);
   const dockerfile = await dockerfilePath(context, values.file);
+  if (values.check) {
+    const target = values.target !== undefined ? { target: values.target } : {};
+    const buildArgs = keyValueList(values['build-arg'], (k) => process.env[k]);
+    return checkCommand({ contextArg: positionals[0]!, dockerfile, ...(values.file !== undefined ? { file: values.file } : {}), buildArgs, ...target });
+  }
 
   const docker = connectEngine();
   const home = slipwayHome();
@@ -51,6 +61,7 @@ export async function buildCommand(argv: string[]): Promise<number> {
     forceRemove: values['force-rm'] ?? false,
     keepFailed: false,
     concurrency: 4,
+    secrets: secretSources(values.secret),
   });
 
   const print = values.quiet ? () => {} : progress === 'json' ? (e: BuildEvent) => process.stdout.write(`${JSON.stringify(e)}\n`) : plainProgress(process.stdout, process.stderr);

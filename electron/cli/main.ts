@@ -8,8 +8,10 @@ const USAGE = `Usage: slipway <command> [options]
 
 Commands:
   build [-f FILE] [-t TAG]... [--build-arg K[=V]]... [--target T] [--no-cache] [--iidfile F]
-        [--label K=V]... [-q] [--progress auto|plain|json] [--rm] [--force-rm] CONTEXT
+        [--label K=V]... [-q] [--progress auto|plain|json] [--rm] [--force-rm] [--check]
+        [--secret id=ID[,src=FILE|,env=VAR]]... CONTEXT
       Build an image from a Dockerfile, as \`docker build\` does (classic builder semantics).
+      --check runs only the build checks (BuildKit's rules) and exits 1 if any warns.
   outline [-f FILE] [--target T] [--build-arg K=V]... [CONTEXT]
       Print the Dockerfile's stages, build args, targets and step graph as JSON.
   serve [--port N]

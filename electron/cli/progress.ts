@@ -1,4 +1,5 @@
-import type { BuildEvent } from '../../shared/events';
+import type { BuildCheck, BuildEvent } from '../../shared/events';
+import { formatBuildWarnings } from '../builder/checks';
 import type { GraphStep } from '../../shared/graph';
 
 const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
@@ -6,6 +7,7 @@ const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 /** `--progress=plain`: the classic builder's output (`Step i/N : ...`, ` ---> id`), from events. */
 export function plainProgress(out: NodeJS.WritableStream, err: NodeJS.WritableStream): (event: BuildEvent) => void {
   let steps: GraphStep[] = [];
+  const checks: BuildCheck[] = [];
   const number = (stepId: string) => steps.findIndex((s) => s.id === stepId) + 1;
   return (event) => {
     switch (event.type) {
@@ -30,10 +32,13 @@ export function plainProgress(out: NodeJS.WritableStream, err: NodeJS.WritableSt
         if (event.imageId) out.write(` ---> ${short(event.imageId)}\n`);
         break;
       case 'build-message':
-        err.write(`${event.text}\n`);
+        // Build checks are summed up at the end, as buildx does.
+        if (event.check) checks.push(event.check);
+        else err.write(`${event.text}\n`);
         break;
       case 'build-finished':
         if (event.status === 'succeeded' && event.imageId) out.write(`Successfully built ${short(event.imageId)}\n`);
+        err.write(formatBuildWarnings(checks, 'isTTY' in err && err.isTTY === true));
         break;
     }
   };

@@ -6,15 +6,22 @@ import type { BuildEngine } from '../builder/session';
 import { DockerContainers } from '../docker/containers';
 import { engineInfo } from '../docker/engine';
 import { DockerImages } from '../docker/images';
+import { DockerLayerRewriter } from '../docker/layer-rewrite';
+import { cacheUsageDir, DockerVolumes } from '../docker/volumes';
 import { slipwayHome } from './paths';
 
 /** The builder's view of one engine: dockerode backends plus Slipway's cache and config store. */
 export async function createBuildEngine(docker: Docker, home = slipwayHome()): Promise<BuildEngine> {
   const info = await engineInfo(docker);
-  const images = new DockerImages(docker, new ConfigStore(join(home, 'image-configs')));
+  const configs = new ConfigStore(join(home, 'image-configs'));
+  const images = new DockerImages(docker, configs);
   const exists = async (id: string) => (await images.findImage(id)) !== undefined;
   return {
-    backend: { images, containers: new DockerContainers(docker) },
+    backend: {
+      images,
+      containers: new DockerContainers(docker),
+      mounts: { volumes: new DockerVolumes(docker, cacheUsageDir(home)), layers: new DockerLayerRewriter(docker, images, configs) },
+    },
     cache: new DiskImageCache(join(home, 'build-cache'), exists),
     noCache,
     version: info.version,

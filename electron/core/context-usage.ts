@@ -5,7 +5,7 @@
  * files no step uses. Reads the folder only; no engine.
  */
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { LARGE_FILE_BYTES, type ContextUsage, type IgnoreRule, type UsageFile, type UsageStep, type UsageWarning } from '../../shared/context-usage';
 import type { OutlineRequest } from '../../shared/contract';
 import { ContextSource, type ContextEntry } from '../builder/context';
@@ -14,6 +14,7 @@ import { resolveSource } from '../builder/context/resolve';
 import { ExclusionRules } from '../builder/context/rules';
 import { ContextView } from '../builder/context/view';
 import { isUrl } from '../builder/copy/download';
+import { excludeMatcher } from '../builder/copy/modes';
 import { loadDockerfile } from '../builder/frontend';
 import { buildGraph, resolveMetaArgs } from '../builder/graph';
 import type { AddCommand, CopyCommand, Stage } from '../builder/instructions';
@@ -43,13 +44,15 @@ export async function contextUsage(request: OutlineRequest): Promise<ContextUsag
 
     for (const { stage, command, stepId, expand } of contextCopies(dockerfile.stages, dockerfile.metaArgs, buildArgs, escapeToken)) {
       if (!kept.has(stepId)) continue;
+      const paths = command.sources.map(expand).filter((p) => !isUrl(p));
+      // Heredoc-only or URL-only: nothing read from the context.
+      if (paths.length === 0) continue;
       const line = command.range.start;
       const used = new Map<string, number>();
-      for (const written of command.sources) {
-        const path = expand(written);
-        if (isUrl(path)) continue;
+      const excludedByFlag = safeExcludeMatcher(command.exclude.map(expand));
+      for (const path of paths) {
         const entries = await source.resolve(path).catch(() => [] as ContextEntry[]);
-        for (const entry of entries) await collectFiles(source, entry, used);
+        for (const entry of entries) await collectFiles(source, entry, used, excludedByFlag);
         const onDisk = await resolveSource(folder, path).catch(() => [] as ContextEntry[]);
         const excluded = onDisk.filter((e) => source.isExcluded(e.path));
         for (const entry of excluded) {
@@ -109,14 +112,27 @@ export async function contextUsage(request: OutlineRequest): Promise<ContextUsag
   }
 }
 
-/** The files (and symlinks) an entry brings: itself, or everything below a directory. */
-async function collectFiles(source: ContextSource, entry: ContextEntry, used: Map<string, number>): Promise<void> {
+/**
+ * The files (and symlinks) an entry brings: itself, or everything below a directory, less what
+ * `--exclude` leaves out (matched relative to the source, a file by its name, as the copy does).
+ */
+async function collectFiles(source: ContextSource, entry: ContextEntry, used: Map<string, number>, excluded?: (relative: string) => boolean): Promise<void> {
   if (entry.type !== 'directory') {
-    used.set(entry.resolvedPath, entry.size);
+    if (!excluded?.(posix.basename(entry.path))) used.set(entry.resolvedPath, entry.size);
     return;
   }
+  const base = entry.resolvedPath === '.' ? '' : `${entry.resolvedPath}/`;
   for await (const inner of source.walk({ under: entry.resolvedPath })) {
-    if (inner.type !== 'directory') used.set(inner.path, inner.size);
+    if (inner.type !== 'directory' && !excluded?.(inner.path.slice(base.length))) used.set(inner.path, inner.size);
+  }
+}
+
+/** `--exclude` patterns; malformed ones fail the build itself, and exclude nothing here. */
+function safeExcludeMatcher(patterns: string[]): ((relative: string) => boolean) | undefined {
+  try {
+    return excludeMatcher(patterns);
+  } catch {
+    return undefined;
   }
 }
 

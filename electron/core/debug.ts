@@ -59,7 +59,9 @@ export class DebugManager {
   }
 
   setBreakpoints(request: BreakpointsRequest): void {
-    this.session(request.buildId).breakpoints.set(request.breakpoints, request.breakOnFailure);
+    const session = this.session(request.buildId);
+    if (this.records.get(request.buildId)?.finished) throw new NotFoundError(`build ${request.buildId} has finished`);
+    session.breakpoints.set(request.breakpoints, request.breakOnFailure);
   }
 
   resume(request: ResumeRequest): void {

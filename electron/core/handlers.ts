@@ -2,19 +2,23 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type Docker from 'dockerode';
-import { outline } from '../builder/frontend';
+import { factsFromImageConfig } from '../builder/checks';
+import { outlineWithBaseImages } from '../builder/frontend';
 import { engineInfo } from '../docker/engine';
+import { cacheUsageDir, DockerVolumes } from '../docker/volumes';
 import type { BuildManager } from './builds';
 import { listFolder, summarizeContext } from './context-summary';
 import { contextUsage } from './context-usage';
 import { imageSettings } from './image-settings';
 import type { Handlers } from './dispatch';
+import { slipwayHome } from './paths';
 
 const dockerfilePath = (req: { context: string; dockerfile: string }) =>
   isAbsolute(req.dockerfile) ? req.dockerfile : join(resolve(req.context), req.dockerfile);
 
 /** The implementation of every call of the contract, over the injected engine and build manager. */
 export function createHandlers(docker: Docker, builds: BuildManager): Handlers {
+  const volumes = new DockerVolumes(docker, cacheUsageDir(slipwayHome()));
   return {
     'slipway:engine:info': () => engineInfo(docker),
     'slipway:fs:list': (req) => listFolder(req.path ?? homedir()),
@@ -22,7 +26,10 @@ export function createHandlers(docker: Docker, builds: BuildManager): Handlers {
     'slipway:context:usage': (req) => contextUsage(req),
     'slipway:dockerfile:outline': async (req) => {
       const text = await readFile(dockerfilePath(req), 'utf8');
-      const result = outline(text, { ...(req.target ? { target: req.target } : {}), buildArgs: req.buildArgs ?? {} });
+      // Base images the engine has tell the checks their Env (UndefinedVar); nothing is pulled.
+      const result = await outlineWithBaseImages(text, { ...(req.target ? { target: req.target } : {}), buildArgs: req.buildArgs ?? {} }, async (ref) =>
+        factsFromImageConfig((await docker.getImage(ref).inspect()).Config),
+      );
       return { text, graph: result.graph, buildArgs: result.graph.buildArgs, warnings: result.warnings };
     },
     'slipway:dockerfile:read': async (req) => ({ text: await readFile(dockerfilePath(req), 'utf8') }),
@@ -49,5 +56,7 @@ export function createHandlers(docker: Docker, builds: BuildManager): Handlers {
     'slipway:history:export': (req) => builds.history.export(req.buildId),
     'slipway:history:import': (req) => builds.history.import(req),
     'slipway:history:delete': (req) => builds.remove(req.buildId),
+    'slipway:cache-mounts:list': () => volumes.listCacheMounts(),
+    'slipway:cache-mounts:prune': (req) => volumes.pruneCacheMounts(req.ids),
   };
 }

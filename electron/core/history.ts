@@ -53,7 +53,7 @@ export class BuildHistory {
     runningHere.add(summary.buildId);
     const files = buildFiles(this.dir, summary.buildId);
     const tally = emptyTally();
-    let finishedAt: number | undefined;
+    let finished: { time: number; durationMs: number } | undefined;
     // Read before the build starts (and reads it): what it builds is what is kept.
     const text = await readFile(dockerfilePath, 'utf8').catch(() => undefined);
     // Writes in order: the final summary never loses to the first one.
@@ -61,11 +61,12 @@ export class BuildHistory {
     return {
       observe(event) {
         tallyEvent(tally, event);
-        if (event.type === 'build-finished') finishedAt = event.time;
+        if (event.type === 'build-finished') finished = { time: event.time, durationMs: event.durationMs };
       },
       finish: () => {
-        summary.finishedAt = finishedAt ?? Date.now();
-        summary.durationMs = summary.finishedAt - summary.startedAt;
+        // The build's own clock when it said so (what its header shows), else ours.
+        summary.finishedAt = finished?.time ?? Date.now();
+        summary.durationMs = finished?.durationMs ?? summary.finishedAt - summary.startedAt;
         summary.steps = { ...tally };
         runningHere.delete(summary.buildId);
         writing = writing.then(() => writeSummary(this.dir, stored)).catch(warn);

@@ -7,6 +7,7 @@
 import { hostname } from 'node:os';
 import type Docker from 'dockerode';
 import { BUILD_LABEL, OWNER_LABEL } from '../docker/containers';
+import { sweepScratchVolumes } from '../docker/volumes';
 import { sweepDebugImages } from './debug-sweep';
 
 export function isAliveOwner(owner: string | undefined): boolean {
@@ -34,5 +35,6 @@ export async function sweepLeftovers(docker: Docker): Promise<string[]> {
     removed.push(container.Names[0]?.replace(/^\//, '') ?? container.Id);
   }
   removed.push(...(await sweepDebugImages(docker)));
+  removed.push(...(await sweepScratchVolumes(docker, isAliveOwner)));
   return removed;
 }

@@ -9,8 +9,10 @@ import { toBridgeError } from './store/errors';
 import { stepCounts } from './store/reducer';
 import { useSetup } from './store/setup';
 import { ensureDockerfileText } from './store/sync';
+import { CheckCount } from './steps/CheckNotes';
 import { DockerfileView } from './steps/DockerfileView';
 import { StepPanel } from './steps/StepPanel';
+import { PausedBanner } from './debug/PausedBanner';
 import { ProfileToggle } from './profile/ProfileToggle';
 import { ErrorBoundary } from './ui/ErrorBoundary';
 import { ErrorBox } from './ui/ErrorBox';
@@ -102,11 +104,12 @@ function BuildHeader({ buildId }: { buildId: string }) {
           {buildError.message}
         </span>
       )}
-      {messages?.map((m, i) => (
+      {messages?.filter((m) => !m.check).map((m, i) => (
         <span key={i} className={`ws-message ${m.level}`} title={m.text}>
           {m.text}
         </span>
       ))}
+      <CheckCount warnings={messages?.flatMap((m) => (m.check ? [m.check] : [])) ?? []} testId="build-warnings" />
       <div className="spacer" />
       {error && <span className="error-text">{error}</span>}
       {running && (
@@ -152,11 +155,7 @@ function OutlineHeader() {
         {target ? ` · target ${target.name ?? target.key}` : ''}
       </span>
       {outlining && <span className="ws-meta">reading…</span>}
-      {outline.warnings.map((w, i) => (
-        <span key={i} className="ws-message warning" title={w.message}>
-          line {w.range.start}: {w.message}
-        </span>
-      ))}
+      <CheckCount warnings={outline.warnings} testId="outline-warnings" />
       <div className="spacer" />
       <span className="ws-meta muted">Nothing built yet: click a step to see its lines</span>
     </div>
@@ -286,6 +285,7 @@ export function Workspace() {
   return (
     <main className="workspace">
       <ErrorBoundary where="header">{buildId ? <BuildHeader buildId={buildId} /> : <OutlineHeader />}</ErrorBoundary>
+      {buildId && <PausedBanner buildId={buildId} />}
       <div className="ws-body">
         <div className="ws-graph">
           <ErrorBoundary where="graph">

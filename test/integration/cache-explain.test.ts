@@ -9,9 +9,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BuildEvent, CacheDecision } from '../../shared/events';
-import { docker, leftovers, slipwayBuild } from './helpers/engine';
+import { OWNER_LABEL, processOwner } from '../../electron/docker/containers';
+import { docker, slipwayBuild } from './helpers/engine';
 
 const made = new Set<string>();
+/** Step containers of this test process still there (other processes may be building now). */
+const ourLeftovers = async () =>
+  (await docker.listContainers({ all: true, filters: { label: [`${OWNER_LABEL}=${processOwner()}`] } })).map((c) => c.Names.join(','));
 const dirs: string[] = [];
 
 function context(files: Record<string, string>): string {
@@ -63,7 +67,19 @@ describe('cache explanations', () => {
     });
     // Later steps miss because of it, and say which step that was.
     expect(decision(second.events, 'stage-0:3')).toEqual({ hit: false, reason: 'an earlier step in this stage missed the cache', diff: { kind: 'earlier-miss', stepId: 'stage-0:2' } });
-    expect(await leftovers()).toEqual([]);
+    expect(await ourLeftovers()).toEqual([]);
+  });
+
+  it('names a changed heredoc source', async () => {
+    const dockerfile = (text: string) => `FROM local/busybox:latest\nCOPY same.txt <<EOT /files/\n${text}\nEOT\n`;
+    const ctx = context({ Dockerfile: dockerfile('hello'), 'same.txt': 'same' });
+    const home = await mkdtemp(join(tmpdir(), 'slipway-home-'));
+    const first = await slipwayBuild({ context: ctx }, home);
+    made.add(first.imageId!);
+    writeFileSync(join(ctx, 'Dockerfile'), dockerfile('goodbye'));
+    const second = await slipwayBuild({ context: ctx }, home);
+    made.add(second.imageId!);
+    expect(decision(second.events, 'stage-0:2')?.reason).toBe('changed since the last build: the source files changed: (heredoc) EOT changed');
   });
 
   it('names a changed file among several COPY sources, and a changed build arg by name', async () => {

@@ -99,8 +99,9 @@ describe('history across a restart', () => {
     const past = list[1]!;
     expect(past.request).toEqual({ context, dockerfile: 'Dockerfile', buildArgs: {}, tags: [], noCache: false });
     expect(past.steps).toEqual({ total: 3, built: 2, cached: 1, failed: 0 });
-    expect(past.finishedAt! - past.startedAt).toBe(past.durationMs);
+    // The build's own duration (what its header shows), within the time from start to end.
     expect(past.durationMs).toBeGreaterThan(0);
+    expect(past.durationMs).toBeLessThanOrEqual(past.finishedAt! - past.startedAt);
     expect(list[0]!.steps).toMatchObject({ total: 2, failed: 1 });
   });
 

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ContextSource } from '../../electron/builder/context';
 import { DiskImageCache } from '../../electron/builder/image-cache/cache';
-import { MAX_SOURCE_FILES, sourceFileHashes } from '../../electron/builder/image-cache/source-files';
+import { MAX_SOURCE_FILES, sourceFileHashes, type SourceFiles } from '../../electron/builder/image-cache/source-files';
 import { emptyRunConfig, withChanges, type RunConfig } from '../../electron/builder/image/config';
 import type { CacheDiff } from '../../shared/events';
 import { makeContext, tempDir } from './context/helpers';
@@ -24,6 +24,7 @@ async function cacheIn(existing: Set<string> = new Set(['sha256:img1', 'sha256:i
   return new DiskImageCache(await tempDir(), async (id) => existing.has(id));
 }
 
+const given = (files: SourceFiles | undefined) => async () => files;
 const changesOf = (diff: CacheDiff | undefined) => (diff?.kind === 'changes' ? diff.changes : undefined);
 
 describe('cache miss explanations', () => {
@@ -41,7 +42,7 @@ describe('cache miss explanations', () => {
     await fs.writeFile(`${root}/app/new.txt`, 'new');
     const again = await ContextSource.open(root);
     const after = await sourceFileHashes(again, ['app/']);
-    const found = await cache.lookup(PARENT, copyProbe('dir:2222'), 'COPY app/ /app/', after);
+    const found = await cache.lookup(PARENT, copyProbe('dir:2222'), 'COPY app/ /app/', given(after));
 
     expect(found.imageId).toBeUndefined();
     expect(found.decision.hit).toBe(false);
@@ -54,14 +55,19 @@ describe('cache miss explanations', () => {
   it('says the files are unknown when the earlier entry kept no per-file hashes, and teaches it on a hit', async () => {
     const cache = await cacheIn();
     await cache.record({ parent: PARENT, probe: copyProbe('file:aaa'), imageId: 'sha256:img1', step: 'COPY a.txt /app/' });
-    const miss = await cache.lookup(PARENT, copyProbe('file:bbb'), 'COPY a.txt /app/', { 'a.txt': 'file:bbb' });
+    const miss = await cache.lookup(PARENT, copyProbe('file:bbb'), 'COPY a.txt /app/', given({ 'a.txt': 'file:bbb' }));
     expect(!miss.decision.hit && changesOf(miss.decision.diff)).toEqual([{ kind: 'files', changed: [], added: [], removed: [], complete: false }]);
     expect(miss.decision.reason).toMatch(/source files changed \(which ones is not known/);
 
     // A hit on the old entry records the files; the next change is then named.
-    const hit = await cache.lookup(PARENT, copyProbe('file:aaa'), 'COPY a.txt /app/', { 'a.txt': 'file:aaa' });
+    const hit = await cache.lookup(PARENT, copyProbe('file:aaa'), 'COPY a.txt /app/', given({ 'a.txt': 'file:aaa' }));
     expect(hit.imageId).toBe('sha256:img1');
-    const named = await cache.lookup(PARENT, copyProbe('file:ccc'), 'COPY a.txt /app/', { 'a.txt': 'file:ccc' });
+    // Once the entry has them, a hit does not compute the files at all.
+    let asked = 0;
+    const again = await cache.lookup(PARENT, copyProbe('file:aaa'), 'COPY a.txt /app/', async () => (asked++, { 'a.txt': 'file:aaa' }));
+    expect(again.imageId).toBe('sha256:img1');
+    expect(asked).toBe(0);
+    const named = await cache.lookup(PARENT, copyProbe('file:ccc'), 'COPY a.txt /app/', given({ 'a.txt': 'file:ccc' }));
     expect(named.decision.reason).toBe('changed since the last build: the source files changed: a.txt changed');
   });
 
@@ -118,7 +124,7 @@ describe('cache miss explanations', () => {
     await cache.record({ parent: PARENT, probe: copyProbe('file:v1'), imageId: 'sha256:img1', step: 'COPY a.txt /app/', sources: { 'a.txt': 'file:v1', 'b.txt': 'file:b' } });
     await new Promise((r) => setTimeout(r, 5));
     await cache.record({ parent: PARENT, probe: copyProbe('file:v2'), imageId: 'sha256:img2', step: 'COPY a.txt /app/', sources: { 'a.txt': 'file:v2' } });
-    const found = await cache.lookup(PARENT, copyProbe('file:v3'), 'COPY a.txt /app/', { 'a.txt': 'file:v3' });
+    const found = await cache.lookup(PARENT, copyProbe('file:v3'), 'COPY a.txt /app/', given({ 'a.txt': 'file:v3' }));
     expect(!found.decision.hit && changesOf(found.decision.diff)).toEqual([{ kind: 'files', changed: ['a.txt'], added: [], removed: [], complete: true }]);
   });
 
@@ -132,16 +138,16 @@ describe('cache miss explanations', () => {
   });
 
   it('keeps per-file hashes only up to the bound', async () => {
-    const entries: Record<string, string> = {};
-    for (let i = 0; i <= MAX_SOURCE_FILES; i++) entries[`many/f${i}`] = '';
-    const root = await makeContext({ 'one.txt': 'x' });
-    await fs.mkdir(`${root}/many`);
-    await Promise.all(Object.keys(entries).map((name) => fs.writeFile(`${root}/${name}`, '')));
-    const context = await ContextSource.open(root);
-    expect(await sourceFileHashes(context, ['many'])).toBeUndefined();
-    expect(await sourceFileHashes(context, ['one.txt', 'https://example.com/x.tgz'], [{ hash: 'file:dl' }])).toEqual({
+    expect(MAX_SOURCE_FILES).toBe(10_000);
+    const entries: Record<string, string> = { 'one.txt': 'x' };
+    for (let i = 0; i <= 50; i++) entries[`many/f${i}`] = '';
+    const context = await ContextSource.open(await makeContext(entries));
+    expect(await sourceFileHashes(context, ['many'], [], [], 50)).toBeUndefined();
+    expect(Object.keys((await sourceFileHashes(context, ['many'], [], [], 52))!)).toHaveLength(52);
+    expect(await sourceFileHashes(context, ['one.txt', 'https://example.com/x.tgz'], [{ hash: 'file:dl' }], [{ name: 'EOT', hash: 'file:inline' }])).toEqual({
       'one.txt': expect.stringMatching(/^file:[0-9a-f]{64}$/),
       'https://example.com/x.tgz': 'file:dl',
+      '(heredoc) EOT': 'file:inline',
     });
   });
 });

@@ -117,6 +117,18 @@ describe('context usage', () => {
     ]);
   });
 
+  it('leaves out what --exclude excludes, and steps that read no context file', async () => {
+    const root = await makeContext({
+      Dockerfile: 'FROM busybox\nCOPY --exclude=*.md --exclude=tests docs/ /docs/\nCOPY <<EOT /inline.txt\nhi\nEOT\n',
+      'docs/guide.txt': 'guide',
+      'docs/README.md': 'readme',
+      'docs/tests/t.txt': 't',
+    });
+    const usage = await contextUsage({ context: root, dockerfile: 'Dockerfile' });
+    expect(usage.steps.map((s) => [s.stepId, s.files])).toEqual([['stage-0:2', 1]]);
+    expect(usage.files.filter((f) => f.usedBy.length).map((f) => f.path)).toEqual(['docs/guide.txt']);
+  });
+
   it('uses build args given for the build in source paths', async () => {
     const root = await makeContext({ Dockerfile: 'FROM busybox\nARG VARIANT=dev\nCOPY config.$VARIANT.json /config.json\n', 'config.dev.json': '{}', 'config.prod.json': '{"p":1}' });
     const usage = await contextUsage({ context: root, dockerfile: 'Dockerfile', buildArgs: { VARIANT: 'prod' } });

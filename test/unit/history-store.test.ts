@@ -212,6 +212,25 @@ describe('build records', () => {
     expect(() => fromRecord({ ...good, version: 3 }, 'new')).toThrow(HistoryRefusal);
   });
 
+  it('check a cache miss’s structured reason variant by variant', () => {
+    const withDecision = (decision: unknown) => {
+      const good = record();
+      return { ...good, events: good.events.map((e) => (e.type === 'step-cache' ? { ...e, decision } : e)) };
+    };
+    const changes = { kind: 'changes', step: 'RUN a', created: 5, changes: [{ kind: 'files', changed: ['a'], added: [], removed: [], complete: true }] };
+    expect(recordProblem(withDecision({ hit: false, reason: 'x', diff: changes }))).toBeUndefined();
+    expect(recordProblem(withDecision({ hit: false, reason: 'x', diff: { kind: 'earlier-miss' } }))).toBeUndefined();
+    expect(recordProblem(withDecision({ hit: true, reason: 'x' }))).toBeUndefined();
+    for (const bad of [
+      { hit: false, reason: 'x', diff: { kind: 'who-knows' } },
+      { hit: false, reason: 'x', diff: { ...changes, changes: [{ kind: 'files', changed: 'a' }] } },
+      { hit: true, reason: 'x', diff: { kind: 'new' } },
+      { hit: 'yes', reason: 'x' },
+    ]) {
+      expect(recordProblem(withDecision(bad))).toMatch(/event 8 /);
+    }
+  });
+
   it('import as a new build of this history, marked imported, without the retried build', () => {
     const imported = fromRecord(JSON.parse(JSON.stringify(record())), 'fresh1', 77);
     expect(imported.summary).toMatchObject({ buildId: 'fresh1', status: 'succeeded', imported: { from: 'r1', at: 77 } });

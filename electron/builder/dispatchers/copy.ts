@@ -75,7 +75,8 @@ export async function dispatchCopy(ctx: StepContext, c: CopyCommand | AddCommand
     const srcHash = items.length === 1 ? items[0]!.hash : `multi:${createHash('sha256').update(items.map((i) => i.hash).join(',')).digest('hex')}`;
     const probe = withCmdCommentString(ctx.state, `${c.kind} ${options.flagsText}${chown ? `--chown=${chown} ` : ''}${srcHash} in ${dest} `);
     // Per-file hashes of the context sources: only to name what changed when the step misses.
-    const files = from === undefined ? lazySourceFileHashes(ctx.services.context, sources, downloads) : undefined;
+    const inline = items.slice(items.length - c.inline.length).map((item, i) => ({ name: c.inline[i]!.name, hash: item.hash }));
+    const files = from === undefined ? lazySourceFileHashes(ctx.services.context, sources, downloads, inline) : undefined;
     if (await probeCache(ctx, probe, files)) return;
 
     const destPath = normalizeDest(ctx.state.config.WorkingDir, dest);

@@ -6,6 +6,7 @@
 import { DockerfileError, type LineRange } from '../errors';
 import type { BuildArgDeclaration, BuildGraph, EdgeKind, GraphEdge, GraphStage, GraphStep, BaseRef } from '../../../shared/graph';
 import { parseMount, type Command, type Dockerfile, type Stage } from '../instructions';
+import { platformArgs, type Platform } from '../platform';
 import { ShellExpansionError, ShellLexer } from '../shell';
 import { resolveMetaArgs } from './meta-args';
 
@@ -13,11 +14,13 @@ export interface GraphOptions {
   target?: string;
   buildArgs?: Readonly<Record<string, string>>;
   escapeToken?: '\\' | '`';
+  /** The platform the automatic ARGs (TARGETARCH, ...) describe; this machine's by default. */
+  platform?: Platform;
 }
 
 export function buildGraph(dockerfile: Dockerfile, options: GraphOptions = {}): BuildGraph {
   const lexer = new ShellLexer({ escapeToken: options.escapeToken ?? '\\' });
-  const meta = resolveMetaArgs(dockerfile.metaArgs, options.buildArgs ?? {}, lexer);
+  const meta = resolveMetaArgs(dockerfile.metaArgs, options.buildArgs ?? {}, lexer, options.platform ? platformArgs(options.platform) : undefined);
   const { stages } = dockerfile;
   const keys = stages.map((s) => s.from.stageName ?? `stage-${s.index}`);
   const byName = new Map(stages.flatMap((s) => (s.from.stageName ? [[s.from.stageName, s.index] as const] : [])));

@@ -47,7 +47,7 @@ export function describeChange(change: CacheChange): string {
         ...change.added.map((p) => `${p} added`),
         ...change.removed.map((p) => `${p} removed`),
       ];
-      if (named.length === 0) return 'the sources changed, but no context file did (their order, or an inline file)';
+      if (named.length === 0) return 'the sources changed, but none of their files did (their order did)';
       const more = named.length > MAX_NAMED ? `, and ${named.length - MAX_NAMED} more` : '';
       return `the source files changed: ${named.slice(0, MAX_NAMED).join(', ')}${more}`;
     }

@@ -18,24 +18,37 @@ export type LazySourceFiles = () => Promise<SourceFiles | undefined>;
 class TooManyFiles extends Error {}
 
 /** sourceFileHashes, deferred: a cache hit usually never asks. */
-export function lazySourceFileHashes(context: ContextSource, sources: readonly string[], downloads: readonly { hash: string }[] = []): LazySourceFiles {
+export function lazySourceFileHashes(
+  context: ContextSource,
+  sources: readonly string[],
+  downloads: readonly { hash: string }[] = [],
+  inline: readonly InlineSource[] = [],
+): LazySourceFiles {
   let files: Promise<SourceFiles | undefined> | undefined;
-  return () => (files ??= sourceFileHashes(context, sources, downloads));
+  return () => (files ??= sourceFileHashes(context, sources, downloads, inline));
+}
+
+/** A heredoc source (`COPY <<EOF name`): recorded as `(heredoc) name`. */
+export interface InlineSource {
+  name: string;
+  hash: string;
 }
 
 /**
  * The files one COPY/ADD's sources name, each with its hash. `downloads` are the URL sources'
- * hashes, in source order. Undefined when there are more than MAX_SOURCE_FILES.
+ * hashes, in source order; `inline` the heredoc sources'. Undefined beyond MAX_SOURCE_FILES.
  */
 export async function sourceFileHashes(
   context: ContextSource,
   sources: readonly string[],
   downloads: readonly { hash: string }[] = [],
+  inline: readonly InlineSource[] = [],
+  limit = MAX_SOURCE_FILES,
 ): Promise<SourceFiles | undefined> {
   const files: SourceFiles = {};
   let count = 0;
   const add = (path: string, hash: string) => {
-    if (!(path in files) && ++count > MAX_SOURCE_FILES) throw new TooManyFiles();
+    if (!(path in files) && ++count > limit) throw new TooManyFiles();
     files[path] = hash;
   };
   let download = 0;
@@ -48,6 +61,7 @@ export async function sourceFileHashes(
       }
       for (const entry of await context.resolve(source)) await addEntry(context, entry, add);
     }
+    for (const { name, hash } of inline) add(`(heredoc) ${name}`, hash);
   } catch (err) {
     if (err instanceof TooManyFiles) return undefined;
     throw err;

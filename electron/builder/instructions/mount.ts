@@ -93,10 +93,10 @@ export function parseMount(value: string): MountSpec {
   }
 
   if (spec.type === 'secret' || spec.type === 'ssh') {
-    if (spec.type === 'secret' && !spec.id && !spec.target && !spec.env) {
-      throw new Error('secret mount requires an id, a target or an env');
+    if (spec.type === 'secret' && !spec.id && !spec.source && !spec.target && !spec.env) {
+      throw new Error('secret mount requires an id, a source, a target or an env');
     }
-    spec.id ??= spec.type === 'ssh' ? 'default' : spec.target?.split('/').at(-1);
+    spec.id ??= spec.type === 'ssh' ? 'default' : spec.source ?? spec.target?.split('/').at(-1);
     if (spec.type === 'secret' && !spec.env) spec.target ??= `/run/secrets/${spec.id}`;
     spec.readOnly = true;
   } else if (!spec.target) {

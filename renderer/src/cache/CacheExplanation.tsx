@@ -19,7 +19,7 @@ function FileList({ change }: { change: Extract<CacheChange, { kind: 'files' }> 
     ...change.added.map((path) => ({ path, what: 'added' as const })),
     ...change.removed.map((path) => ({ path, what: 'removed' as const })),
   ];
-  if (rows.length === 0) return <p className="muted">The sources changed, but no context file did: their order, or an inline file.</p>;
+  if (rows.length === 0) return <p className="muted">The sources changed, but none of their files did: their order did.</p>;
   return (
     <div className="cache-change">
       <div className="cache-change-title">

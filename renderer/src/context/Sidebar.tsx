@@ -16,6 +16,7 @@ import {
 import { ErrorBox } from '../ui/ErrorBox';
 import { formatBytes, plural } from '../ui/format';
 import { BuildList } from './BuildList';
+import { BreakOnFailure } from '../debug/BreakOnFailure';
 import { ContextTree } from './ContextTree';
 import { FolderBrowser } from './FolderBrowser';
 import { InspectorButton } from '../inspector/ContextInspector';
@@ -191,6 +192,7 @@ function BuildSection() {
         <input type="checkbox" checked={noCache} onChange={(e) => setNoCache(e.target.checked)} data-testid="no-cache" />
         No cache <span className="muted">(run every step)</span>
       </label>
+      <BreakOnFailure />
       <button
         type="button"
         className="primary build-button"

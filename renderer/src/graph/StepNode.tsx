@@ -6,6 +6,8 @@ import { useBuilds } from '../store/builds';
 import { formatBytes, formatClock, formatDuration } from '../ui/format';
 import { STATUS_LABEL } from '../ui/status';
 import { useNow } from '../ui/useNow';
+import { BreakpointToggle } from '../debug/BreakpointToggle';
+import { pauseLine } from '../debug/pause-text';
 
 export type StepNodeData = { step: GraphStep };
 export type StepNodeType = Node<StepNodeData, 'step'>;
@@ -43,6 +45,7 @@ function StepStateLine({ state, parentSize }: { state: StepView; parentSize: num
   const now = useNow(state.status === 'running');
   switch (state.status) {
     case 'running':
+      if (state.paused) return <span className="step-state-text">{pauseLine(state.paused)}</span>;
       return <span className="step-state-text">running {formatClock(now - (state.startedAt ?? now))}</span>;
     case 'done':
       return (
@@ -76,10 +79,11 @@ export const StepNode = memo(function StepNode({ id, data }: NodeProps<StepNodeT
   const parentSize = useBuilds((s) => (s.selectedBuildId && parent ? s.builds[s.selectedBuildId]?.steps[parent]?.size : undefined));
   return (
     <div
-      className={`step-node status-${state.status}${selected ? ' selected' : ''}`}
+      className={`step-node status-${state.status}${selected ? ' selected' : ''}${state.paused ? ' paused' : ''}`}
       data-testid="step-node"
       data-step-id={id}
       data-status={state.status}
+      data-paused={state.paused?.reason}
       title={step.name}
     >
       <Handle type="target" position={Position.Top} id="t" isConnectable={false} />
@@ -87,6 +91,8 @@ export const StepNode = memo(function StepNode({ id, data }: NodeProps<StepNodeT
       <div className="step-row">
         <span className={`kind kind-${step.kind}`}>{step.kind}</span>
         <span className="step-body">{instructionBody(step)}</span>
+        <span className="spacer" />
+        <BreakpointToggle step={step} where="node" />
       </div>
       <div className="step-row step-meta">
         <span className="step-status-dot" aria-hidden />

@@ -167,12 +167,12 @@ export function CompareView({ before, after }: { before: string; after: string }
       ) : (
         <table className="history-table compare-table" data-testid="compare-table">
           <colgroup>
-            <col style={{ width: 90 }} />
+            <col style={{ width: 80 }} />
             <col />
-            <col style={{ width: 110 }} />
-            <col style={{ width: 210 }} />
-            <col style={{ width: 160 }} />
-            <col style={{ width: 120 }} />
+            <col style={{ width: 100 }} />
+            <col style={{ width: 245 }} />
+            <col style={{ width: 150 }} />
+            <col style={{ width: 90 }} />
             <col style={{ width: 150 }} />
           </colgroup>
           <thead>

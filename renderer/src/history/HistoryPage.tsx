@@ -51,8 +51,11 @@ export function HistorySwitch({ children }: { children: ReactNode }) {
   const selected = useBuilds((s) => s.selectedBuildId);
   const lastSelected = useRef(selected);
   useEffect(() => {
-    if (lastSelected.current !== selected && useHistory.getState().shown) hideHistory();
+    const previous = lastSelected.current;
     lastSelected.current = selected;
+    // Deleting the selected build deselects it: that is no reason to leave.
+    const deleted = selected === null && previous !== null && !useBuilds.getState().summaries[previous];
+    if (previous !== selected && !deleted && useHistory.getState().shown) hideHistory();
   }, [selected]);
   if (!shown) return <>{children}</>;
   return (

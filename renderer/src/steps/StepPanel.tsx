@@ -16,9 +16,11 @@ import { ImageConfig } from './ImageConfig';
 import { LayerView } from '../layers/LayerView';
 import { CacheExplanation } from '../cache/CacheExplanation';
 import { layerSize, parentStepId } from '../graph/StepNode';
+import { DebugPanel, useDebugTab } from '../debug/DebugTab';
+import { useBreakpointGutter } from '../debug/gutter';
 import './steps.css';
 
-type Tab = 'logs' | 'dockerfile' | 'details' | 'layer' | 'shell';
+type Tab = 'logs' | 'dockerfile' | 'details' | 'layer' | 'shell' | 'debug';
 
 interface Props {
   step: GraphStep;
@@ -99,6 +101,9 @@ export function StepPanel({ step, buildId, stageName }: Props) {
   const now = useNow(state.status === 'running');
 
   useEffect(() => setActionError(null), [step.id, buildId]);
+  // A paused or failed step's Debug tab (debug/), and breakpoints in the Dockerfile's gutter.
+  const debug = useDebugTab(buildId, step, tab === 'debug', () => setTab('debug'), () => setTab('logs'));
+  const gutter = useBreakpointGutter(buildId);
   useEffect(() => {
     if (!buildId && (tab === 'logs' || tab === 'shell' || tab === 'layer')) setTab('dockerfile');
   }, [buildId, tab]);
@@ -147,9 +152,9 @@ export function StepPanel({ step, buildId, stageName }: Props) {
     <aside className="step-panel" data-testid="step-panel" data-step-id={step.id}>
       <header className="step-panel-header">
         <div className="step-panel-title">
-          <span className={`status-chip status-${state.status}`} data-testid="step-panel-status">
-            {STATUS_LABEL[state.status]}
-            {state.status === 'running' && state.startedAt ? ` ${formatClock(now - state.startedAt)}` : ''}
+          <span className={`status-chip status-${state.paused ? 'paused' : state.status}`} data-testid="step-panel-status">
+            {state.paused ? (state.paused.reason === 'failure' ? 'stopped at failure' : 'paused') : STATUS_LABEL[state.status]}
+            {state.status === 'running' && !state.paused && state.startedAt ? ` ${formatClock(now - state.startedAt)}` : ''}
           </span>
           <h2 title={step.name}>{step.name}</h2>
           {canKill && (
@@ -196,7 +201,7 @@ export function StepPanel({ step, buildId, stageName }: Props) {
           </div>
         )}
         <nav className="tabs" role="tablist">
-          {(buildId ? (['logs', 'dockerfile', 'details', 'layer', 'shell'] as const) : (['dockerfile', 'details'] as const)).map((t) => (
+          {(buildId ? (['logs', 'dockerfile', 'details', 'layer', 'shell', ...(debug.available ? (['debug'] as const) : [])] as const) : (['dockerfile', 'details'] as const)).map((t) => (
             <button
               key={t}
               type="button"
@@ -206,8 +211,9 @@ export function StepPanel({ step, buildId, stageName }: Props) {
               onClick={() => setTab(t)}
               data-testid={`tab-${t}`}
             >
-              {t === 'logs' ? 'Logs' : t === 'dockerfile' ? 'Dockerfile' : t === 'details' ? 'Details' : t === 'layer' ? 'Layer' : 'Shell'}
+              {t === 'logs' ? 'Logs' : t === 'dockerfile' ? 'Dockerfile' : t === 'details' ? 'Details' : t === 'layer' ? 'Layer' : t === 'debug' ? 'Debug' : 'Shell'}
               {t === 'shell' && shellAvailable && <span className="tab-dot" />}
+              {t === 'debug' && debug.dot && <span className="tab-dot paused" />}
             </button>
           ))}
         </nav>
@@ -224,7 +230,7 @@ export function StepPanel({ step, buildId, stageName }: Props) {
         )}
         {tab === 'dockerfile' &&
           (text !== undefined ? (
-            <DockerfileView text={text} range={step.range} error={state.error} note={note} />
+            <DockerfileView text={text} range={step.range} error={state.error} note={note} gutter={gutter} />
           ) : (
             <div className="panel-empty">Reading the Dockerfile…</div>
           ))}
@@ -240,6 +246,11 @@ export function StepPanel({ step, buildId, stageName }: Props) {
               unavailableReason={shellReason}
               visible={tab === 'shell'}
             />
+          </div>
+        )}
+        {buildId && debug.mounted && (
+          <div className={`debug-tab${tab === 'debug' ? '' : ' hidden'}`}>
+            <DebugPanel key={`${buildId}:${step.id}`} buildId={buildId} step={step} visible={tab === 'debug'} autoShell={debug.autoShell} />
           </div>
         )}
       </div>

@@ -3,7 +3,7 @@
  * events are the whole truth (the same stream the CLI prints and the build record keeps): the
  * renderer never refetches state, it replays events — from sequence number 0 after a reload.
  */
-import type { BuildStatus, BuildEvent, CacheDecision, EventOf, StepError } from '../../../shared/events';
+import type { BuildCheck, BuildStatus, BuildEvent, CacheDecision, EventOf, StepError } from '../../../shared/events';
 import type { BuildGraph } from '../../../shared/graph';
 import { appendLog, emptyLog, type LogBuffer, type Stream } from './logs';
 
@@ -33,6 +33,8 @@ export interface BuildMessage {
   level: 'info' | 'warning';
   text: string;
   time: number;
+  /** A build check's warning (rule, lines). */
+  check?: BuildCheck;
 }
 
 export interface BuildView {
@@ -98,7 +100,7 @@ export function reduceEvents(build: BuildView, events: readonly BuildEvent[], op
         break;
       case 'build-message':
         messages ??= build.messages.slice();
-        messages.push({ level: event.level, text: event.text, time: event.time });
+        messages.push({ level: event.level, text: event.text, time: event.time, ...(event.check ? { check: event.check } : {}) });
         break;
       case 'step-queued':
         if (step(event.stepId).status === 'pending') setStep(event.stepId, { status: 'queued', queuedAt: event.time });
@@ -147,7 +149,9 @@ export function reduceEvents(build: BuildView, events: readonly BuildEvent[], op
         break;
       }
       case 'step-paused':
+        // At a failure the step's container has stopped: no shell opens in it (the Debug tab's do).
         setStep(event.stepId, {
+          ...(event.reason === 'failure' ? { containerId: undefined } : {}),
           paused: { reason: event.reason, imageId: event.imageId, ...(event.cached !== undefined ? { cached: event.cached } : {}), ...(event.containerId ? { containerId: event.containerId } : {}) },
         });
         break;

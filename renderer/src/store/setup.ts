@@ -7,6 +7,7 @@ import type { BridgeError, BuildRequest, ContextSummary, OutlineResult } from '.
 import { bridge, unwrap } from '../bridge';
 import { selectBuild, setDockerfileText, upsertSummary } from './builds';
 import { toBridgeError } from './errors';
+import { debugRequestFields } from '../debug/store';
 
 export interface SetupState {
   /** The path field as typed. */
@@ -176,6 +177,7 @@ export function buildRequest(state: SetupState = get()): BuildRequest | null {
     buildArgs: { ...state.args },
     tags: parseTags(state.tags),
     noCache: state.noCache,
+    ...debugRequestFields(),
   };
 }
 

@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import type { Envelope } from '../../../shared/contract';
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import '@xterm/xterm/css/xterm.css';
@@ -22,6 +23,13 @@ interface Props {
   unavailableReason: string;
   /** The tab is showing (the terminal is fitted when it becomes visible). */
   visible: boolean;
+  /** Opens the shell elsewhere than the running step's container (debug shells); answers its id. */
+  connect?: (size: { cols: number; rows: number }) => Promise<Envelope<{ shellId: string }>>;
+  /** What the bar says while the shell is open, and what the empty terminal explains. */
+  liveText?: string;
+  intro?: ReactNode;
+  /** Opens the shell as soon as it can (visible and available). */
+  autoOpen?: boolean;
 }
 
 interface Session {
@@ -56,7 +64,7 @@ const THEME = {
 };
 
 /** A shell (`sh`, TTY) in a running step's container: xterm.js over shellOpen/Input/Resize/Close. */
-export function ShellTerminal({ buildId, stepId, available, unavailableReason, visible }: Props) {
+export function ShellTerminal({ buildId, stepId, available, unavailableReason, visible, connect, liveText, intro, autoOpen }: Props) {
   const [state, setState] = useState<ShellState>({ kind: 'idle' });
   const hostRef = useRef<HTMLDivElement>(null);
   const session = useRef<Session | null>(null);
@@ -122,7 +130,7 @@ export function ShellTerminal({ buildId, stepId, available, unavailableReason, v
     try {
       const cols = Math.max(2, Math.min(term.cols, 999));
       const rows = Math.max(2, Math.min(term.rows, 999));
-      const { shellId } = await unwrap(bridge().shellOpen({ buildId, stepId, cols, rows }));
+      const { shellId } = await unwrap(connect ? connect({ cols, rows }) : bridge().shellOpen({ buildId, stepId, cols, rows }));
       if (s.closed) {
         void bridge().shellClose({ shellId });
         return;
@@ -153,6 +161,12 @@ export function ShellTerminal({ buildId, stepId, available, unavailableReason, v
     }
   };
 
+  useEffect(() => {
+    if (autoOpen && available && visible && state.kind === 'idle') void open();
+    // Only when it becomes possible: a shell the user closed stays closed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [autoOpen, available, visible]);
+
   const close = () => {
     teardown(true);
     setState({ kind: 'idle' });
@@ -162,7 +176,7 @@ export function ShellTerminal({ buildId, stepId, available, unavailableReason, v
   return (
     <div className="shell" data-testid="shell">
       <div className="shell-bar">
-        {state.kind === 'open' && <span className="shell-status live">● sh in the step's container</span>}
+        {state.kind === 'open' && <span className="shell-status live">● {liveText ?? "sh in the step's container"}</span>}
         {state.kind === 'opening' && <span className="shell-status">Opening a shell…</span>}
         {state.kind === 'exited' && (
           <span className="shell-status" data-testid="shell-exited">
@@ -204,10 +218,12 @@ export function ShellTerminal({ buildId, stepId, available, unavailableReason, v
       <div className="shell-host" ref={hostRef} data-testid="shell-terminal" />
       {!active && (
         <div className="shell-empty">
-          <p>
-            A shell (<code>sh</code>) inside this step&apos;s container while it runs: look around, check files, see what a
-            command is waiting for. The build goes on; exiting the shell does not stop the step.
-          </p>
+          {intro ?? (
+            <p>
+              A shell (<code>sh</code>) inside this step&apos;s container while it runs: look around, check files, see what a
+              command is waiting for. The build goes on; exiting the shell does not stop the step.
+            </p>
+          )}
         </div>
       )}
     </div>
