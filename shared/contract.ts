@@ -7,6 +7,7 @@
 import type { BuildEvent, BuildStatus } from './events';
 import type { BuildArgDeclaration, BuildGraph } from './graph';
 import type { ContextUsage } from './context-usage';
+import { isEngineChoice, isEngineName, type EngineContextInfo } from './engines';
 import type { ImageWaste, StepLayer } from './layers';
 import { isImportPart, type BuildRecord, type ImportPart, type PastBuild, type StepTally } from './history';
 import {
@@ -53,6 +54,8 @@ export interface EngineInfo {
   apiVersion: string;
   os: string;
   arch: string;
+  /** Podman's Docker-compatible API rather than Docker Engine. */
+  kind?: 'docker' | 'podman';
 }
 
 /** A folder of the machine Slipway runs on (web mode's folder browser). */
@@ -104,6 +107,8 @@ export interface BuildRequest extends OutlineRequest {
   breakpoints?: string[];
   /** Pause at a failed step, and keep its container to inspect. */
   breakOnFailure?: boolean;
+  /** The docker context to build on (shared/engines.ts); the current engine when absent. */
+  engine?: string;
 }
 
 export interface BuildSummary {
@@ -204,8 +209,9 @@ const isBuildRequest = isShape<BuildRequest>(
     noCache: isBoolean,
     breakpoints: isStepIds,
     breakOnFailure: isBoolean,
+    engine: isEngineName,
   },
-  ['target', 'breakpoints', 'breakOnFailure'],
+  ['target', 'breakpoints', 'breakOnFailure', 'engine'],
 );
 const isImageId: Validator<string> = (v): v is string => typeof v === 'string' && /^sha256:[0-9a-f]{64}$/.test(v);
 const isBuildRef = isShape<{ buildId: string }>({ buildId: isString });
@@ -213,7 +219,9 @@ const isStepRef = isShape<{ buildId: string; stepId: string }>({ buildId: isStri
 const isShellRef = isShape<{ shellId: string }>({ shellId: isString });
 
 export const calls = {
-  'slipway:engine:info': call<undefined, EngineInfo>(isNone),
+  'slipway:engine:info': call<{ engine?: string } | undefined, EngineInfo>(isEngineChoice),
+  /** The docker CLI's contexts: the engines a build can run on. */
+  'slipway:engine:contexts': call<undefined, EngineContextInfo[]>(isNone),
   'slipway:fs:list': call<{ path?: string }, FolderListing>(isShape({ path: isString }, ['path'])),
   'slipway:context:inspect': call<{ context: string }, ContextSummary>(isShape({ context: isString })),
   /** The context inspector: which COPY/ADD uses which files, what .dockerignore hides from them, big unused files. */
@@ -227,7 +235,7 @@ export const calls = {
   /** Every event of a build from sequence number `from` (0: all): how a reloaded renderer catches up. */
   'slipway:build:events': call<{ buildId: string; from: number }, BuildEventBatch>(isShape({ buildId: isString, from: isNumber })),
   /** The config of an image a step made (`sha256:` ids only: never a name to resolve). */
-  'slipway:image:config': call<{ imageId: string }, ImageSettings>(isShape({ imageId: isImageId })),
+  'slipway:image:config': call<{ imageId: string; engine?: string }, ImageSettings>(isShape({ imageId: isImageId, engine: isEngineName }, ['engine'])),
   'slipway:step:kill': call<{ buildId: string; stepId: string }, void>(isStepRef),
   /** What a committed step's layer added, changed and deleted, with sizes. */
   'slipway:step:layer': call<{ buildId: string; stepId: string }, StepLayer>(isStepRef),
@@ -263,9 +271,9 @@ export const calls = {
   'slipway:history:import': call<ImportPart, BuildSummary | null>(isImportPart),
   'slipway:history:delete': call<{ buildId: string }, void>(isBuildRef),
   /** The caches `RUN --mount=type=cache` keeps across builds. */
-  'slipway:cache-mounts:list': call<undefined, CacheMountInfo[]>(isNone),
+  'slipway:cacheMounts:list': call<undefined, CacheMountInfo[]>(isNone),
   /** Removes the caches named (all of them without `ids`); ones in use stay. */
-  'slipway:cache-mounts:prune': call<{ ids?: string[] }, CacheMountPruneResult>(isShape({ ids: isArrayOf(isString) }, ['ids'])),
+  'slipway:cacheMounts:prune': call<{ ids?: string[] }, CacheMountPruneResult>(isShape({ ids: isArrayOf(isString) }, ['ids'])),
 } as const;
 
 export const events = {

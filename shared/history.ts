@@ -100,8 +100,9 @@ const isRequest = isShape<BuildRequest>(
     noCache: isBoolean,
     breakpoints: isArrayOf(isString),
     breakOnFailure: isBoolean,
+    engine: isString,
   },
-  ['target', 'breakpoints', 'breakOnFailure'],
+  ['target', 'breakpoints', 'breakOnFailure', 'engine'],
 );
 
 export const isBuildSummary = isShape<BuildSummary>(

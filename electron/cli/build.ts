@@ -5,7 +5,8 @@ import { BuildSession } from '../builder/session';
 import { createBuildEngine } from '../core/build-engine';
 import { slipwayHome } from '../core/paths';
 import { sweepLeftovers } from '../core/sweep';
-import { connectEngine } from '../docker/engine';
+import { connectTo } from '../docker/connect';
+import type { EndpointChoice } from '../docker/endpoints';
 import { keyValueList, parseCliArgs } from './args';
 import { dockerfilePath } from './dockerfile-path';
 import { CliError } from './errors';
@@ -16,9 +17,12 @@ import { secretSources } from './secrets';
 /**
  * `slipway build [-f FILE] [-t TAG]... [--build-arg K[=V]]... [--target T] [--no-cache]
  * [--iidfile F] [--label K=V]... [-q] [--progress auto|plain|json] [--rm] [--force-rm] [--check]
- * [--secret id=ID[,src=FILE|,env=VAR]]... CONTEXT`
+ * [--secret id=ID[,src=FILE|,env=VAR]]... [-H HOST | --context NAME] CONTEXT`
+ * The engine: `-H`/`--host`, else `--context` (a docker context), else what `docker` would use
+ * (DOCKER_HOST, DOCKER_CONTEXT, config.json's current context); docker's global forms
+ * (`slipway -H HOST build …`) arrive as `globals`.
  */
-export async function buildCommand(argv: string[]): Promise<number> {
+export async function buildCommand(argv: string[], globals: EndpointChoice = {}): Promise<number> {
   const { values, positionals } = parseCliArgs(argv, {
     file: { type: 'string', short: 'f' },
     tag: { type: 'string', short: 't', multiple: true },
@@ -33,6 +37,8 @@ export async function buildCommand(argv: string[]): Promise<number> {
     'force-rm': { type: 'boolean' },
     secret: { type: 'string', multiple: true },
     check: { type: 'boolean' },
+    host: { type: 'string', short: 'H' },
+    context: { type: 'string' },
   });
   if (positionals.length !== 1) throw new CliError('"build" requires exactly 1 argument: the context directory');
   const progress = values.progress ?? 'auto';
@@ -45,7 +51,7 @@ export async function buildCommand(argv: string[]): Promise<number> {
     return checkCommand({ contextArg: positionals[0]!, dockerfile, ...(values.file !== undefined ? { file: values.file } : {}), buildArgs, ...target });
   }
 
-  const docker = connectEngine();
+  const { docker } = connectTo({ host: values.host ?? globals.host, context: values.context ?? globals.context });
   const home = slipwayHome();
   const engine = await createBuildEngine(docker, home);
   await sweepLeftovers(docker);

@@ -4,12 +4,11 @@
  */
 import type Docker from 'dockerode';
 import type { EventChannel, PayloadOf } from '../../shared/contract';
-import { connectEngine } from '../docker/engine';
 import { BuildManager } from './builds';
 import type { Handlers } from './dispatch';
 import { createHandlers } from './handlers';
+import { EnginePool } from './engine-pool';
 import { slipwayHome } from './paths';
-import { sweepLeftovers } from './sweep';
 
 export type EventListener = <E extends EventChannel>(channel: E, payload: PayloadOf<E>) => void;
 
@@ -21,21 +20,26 @@ export interface Core {
   shutdown(): Promise<void>;
 }
 
-export function createCore(docker: Docker = connectEngine(), home = slipwayHome()): Core {
+/** `docker`: the current engine's client (default: what `docker` alone would use); contexts name others. */
+export function createCore(docker?: Docker, home = slipwayHome()): Core {
+  const engines = new EnginePool(home, docker);
   const listeners = new Set<EventListener>();
   const broadcast: EventListener = (channel, payload) => {
     for (const listener of listeners) listener(channel, payload);
   };
-  const builds = new BuildManager(docker, home, {
+  const builds = new BuildManager(engines, home, {
     events: (batch) => broadcast('slipway:build:events', batch),
     summary: (summary) => broadcast('slipway:build:summary', summary),
     shellOutput: (shellId, data) => broadcast('slipway:shell:output', { shellId, data }),
     shellExit: (shellId, code) => broadcast('slipway:shell:exit', { shellId, code }),
   });
-  // Leftovers of builds that died with an earlier process; an engine that is down is not an error here.
-  void sweepLeftovers(docker).catch(() => {});
+  try {
+    engines.handle(); // connects (and sweeps) the current engine now; a broken context says so when asked
+  } catch {
+    // reported by engine:info
+  }
   return {
-    handlers: createHandlers(docker, builds),
+    handlers: createHandlers(engines, builds, home),
     builds,
     subscribe(listener) {
       listeners.add(listener);

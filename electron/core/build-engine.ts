@@ -8,13 +8,16 @@ import { engineInfo } from '../docker/engine';
 import { DockerImages } from '../docker/images';
 import { DockerLayerRewriter } from '../docker/layer-rewrite';
 import { cacheUsageDir, DockerVolumes } from '../docker/volumes';
+import { engineStateDir } from './engine-state';
 import { slipwayHome } from './paths';
 
 /** The builder's view of one engine: dockerode backends plus Slipway's cache and config store. */
 export async function createBuildEngine(docker: Docker, home = slipwayHome()): Promise<BuildEngine> {
   const info = await engineInfo(docker);
-  const configs = new ConfigStore(join(home, 'image-configs'));
-  const images = new DockerImages(docker, configs);
+  // This engine's own cache index and config store (engine-state.ts): engines never share images.
+  const state = await engineStateDir(docker, home);
+  const configs = new ConfigStore(join(state, 'image-configs'));
+  const images = new DockerImages(docker, configs, { loadNeedsLayers: info.kind === 'podman' });
   const exists = async (id: string) => (await images.findImage(id)) !== undefined;
   return {
     backend: {
@@ -22,7 +25,7 @@ export async function createBuildEngine(docker: Docker, home = slipwayHome()): P
       containers: new DockerContainers(docker),
       mounts: { volumes: new DockerVolumes(docker, cacheUsageDir(home)), layers: new DockerLayerRewriter(docker, images, configs) },
     },
-    cache: new DiskImageCache(join(home, 'build-cache'), exists),
+    cache: new DiskImageCache(join(state, 'build-cache'), exists),
     noCache,
     version: info.version,
     architecture: goArch(info.arch),

@@ -5,15 +5,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isAbsolute, join, resolve } from 'node:path';
-import type Docker from 'dockerode';
 import type { BuildEventBatch, BuildRequest, BuildSummary } from '../../shared/contract';
 import type { BuildEvent } from '../../shared/events';
 import type { ImageWaste, StepLayer } from '../../shared/layers';
 import type { Shell } from '../builder/backend';
-import { BuildSession, type BuildEngine } from '../builder/session';
+import { BuildSession } from '../builder/session';
 import { Batcher } from './batcher';
 import { DebugManager } from './debug';
-import { createBuildEngine } from './build-engine';
+import type { EngineHandle, EnginePool } from './engine-pool';
 import { EventLog } from './event-log';
 import { BuildHistory } from './history';
 import { HistoryRefusal } from './history-record';
@@ -34,12 +33,13 @@ interface Running {
   session: BuildSession;
   summary: BuildSummary;
   log: EventLog;
+  /** The engine it runs on (request.engine, else the current one). */
+  engine: EngineHandle;
 }
 
 export class BuildManager {
   private readonly builds = new Map<string, Running>();
   private readonly shells = new Map<string, Shell>();
-  private engine: Promise<BuildEngine> | undefined;
   private layerViews: LayerViews | undefined;
 
   /** Breakpoints, pauses and debug shells (debug.ts). */
@@ -49,20 +49,21 @@ export class BuildManager {
   readonly history: BuildHistory;
 
   constructor(
-    private readonly docker: Docker,
+    private readonly engines: EnginePool,
     private readonly home: string,
     private readonly publish: BuildPublisher,
   ) {
     this.history = new BuildHistory(join(home, 'builds'));
-    this.debug = new DebugManager(docker, { session: (id) => this.builds.get(id)?.session, adoptShell: (shell) => this.adoptShell(shell) });
+    this.debug = new DebugManager({
+      docker: (id) => (this.builds.get(id)?.engine ?? engines.handle()).docker,
+      session: (id) => this.builds.get(id)?.session,
+      adoptShell: (shell) => this.adoptShell(shell),
+    });
   }
 
   async start(request: BuildRequest, retryOf?: string): Promise<BuildSummary> {
-    this.engine ??= createBuildEngine(this.docker, this.home);
-    const engine = await this.engine.catch((err: unknown) => {
-      this.engine = undefined;
-      throw err;
-    });
+    const handle = this.engines.handle(request.engine);
+    const engine = await handle.buildEngine();
     const context = resolve(request.context);
     const dockerfile = isAbsolute(request.dockerfile) ? request.dockerfile : join(context, request.dockerfile);
     const session = new BuildSession(engine, {
@@ -85,7 +86,7 @@ export class BuildManager {
     const log = await EventLog.create(join(this.home, 'builds'), session.id);
     const layers = this.layers().track(session.id);
     const summary: BuildSummary = { buildId: session.id, request, status: 'running', startedAt: Date.now(), ...(retryOf ? { retryOf } : {}) };
-    this.builds.set(session.id, { session, summary, log });
+    this.builds.set(session.id, { session, summary, log, engine: handle });
     const recorder = await this.history.record(summary, dockerfile);
 
     let sent = 0;
@@ -161,7 +162,7 @@ export class BuildManager {
   async openShell(buildId: string, stepId: string, cols: number, rows: number): Promise<string> {
     const container = this.get(buildId).session.containerOf(stepId);
     if (!container) throw new NotFoundError(`step ${stepId} has no running container`);
-    const engine = await this.engine!;
+    const engine = await this.get(buildId).engine.buildEngine();
     return this.adoptShell(await engine.backend.containers.openShell(container, { cols, rows }));
   }
 

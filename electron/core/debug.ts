@@ -27,6 +27,8 @@ import { NotFoundError } from './errors';
 const NOT_KEPT = 'The failed container is gone: Slipway keeps it only with "Break on failure", until you leave the build.';
 
 export interface DebugHost {
+  /** The engine the build runs on. */
+  docker(buildId: string): Docker;
   /** The running (or finished) session of a build of this process. */
   session(buildId: string): BuildSession | undefined;
   /** Makes an open shell one of the app's shells (input, resize, close, output events); its id. */
@@ -44,10 +46,7 @@ export class DebugManager {
   private readonly records = new Map<string, DebugRecord>();
   private readonly made = new Map<string, Map<string, StepDebug>>();
 
-  constructor(
-    private readonly docker: Docker,
-    private readonly host: DebugHost,
-  ) {}
+  constructor(private readonly host: DebugHost) {}
 
   /** Every event of this process's builds passes here. */
   observe(event: BuildEvent): void {
@@ -75,12 +74,12 @@ export class DebugManager {
     const debug = this.stepDebug(buildId, stepId);
     let container = debug.containers.get(target);
     if (!container) {
-      container = startDebugContainer(this.docker, image, { buildId, stepId }, target);
+      container = startDebugContainer(this.host.docker(buildId), image, { buildId, stepId }, target);
       debug.containers.set(target, container);
       container.catch(() => debug.containers.delete(target));
     }
     const id = await container;
-    const shell = await openShell(this.docker, id, { cols: request.cols, rows: request.rows });
+    const shell = await openShell(this.host.docker(buildId), id, { cols: request.cols, rows: request.rows });
     return this.host.adoptShell(shell);
   }
 
@@ -89,11 +88,11 @@ export class DebugManager {
     const containerId = this.record(buildId).failedContainer(stepId);
     const debug = this.stepDebug(buildId, stepId);
     if (containerId && containerId === debug.diff?.containerId) return debug.diff;
-    if (!containerId || !(await containerExists(this.docker, containerId))) {
+    if (!containerId || !(await containerExists(this.host.docker(buildId), containerId))) {
       if (debug.diff) return debug.diff;
       throw new NotFoundError(NOT_KEPT);
     }
-    debug.diff = { containerId, changes: await containerChanges(this.docker, containerId) };
+    debug.diff = { containerId, changes: await containerChanges(this.host.docker(buildId), containerId) };
     return debug.diff;
   }
 
@@ -107,7 +106,7 @@ export class DebugManager {
     await Promise.all(chosen.map((id) => this.removeStep(buildId, id)));
     if (stepId) return;
     const record = this.records.get(buildId);
-    if (record) await Promise.all(record.keptContainers().map((id) => removeContainer(this.docker, id).catch(() => {})));
+    if (record) await Promise.all(record.keptContainers().map((id) => removeContainer(this.host.docker(buildId), id).catch(() => {})));
   }
 
   /** The build is deleted. */
@@ -138,8 +137,8 @@ export class DebugManager {
     if (!debug.afterImage) {
       const containerId = this.record(buildId).failedContainer(stepId);
       debug.afterImage = (async () => {
-        if (!containerId || !(await containerExists(this.docker, containerId))) throw new NotFoundError(NOT_KEPT);
-        return commitDebugImage(this.docker, containerId, { buildId, stepId });
+        if (!containerId || !(await containerExists(this.host.docker(buildId), containerId))) throw new NotFoundError(NOT_KEPT);
+        return commitDebugImage(this.host.docker(buildId), containerId, { buildId, stepId });
       })();
       debug.afterImage.catch(() => (debug.afterImage = undefined));
     }
@@ -151,7 +150,7 @@ export class DebugManager {
     const container = debug?.containers.get(target);
     if (!debug || !container) return;
     debug.containers.delete(target);
-    await container.then((id) => removeContainer(this.docker, id)).catch(() => {});
+    await container.then((id) => removeContainer(this.host.docker(buildId), id)).catch(() => {});
   }
 
   private async removeStep(buildId: string, stepId: string): Promise<void> {
@@ -159,8 +158,8 @@ export class DebugManager {
     if (!debug) return;
     this.made.get(buildId)!.delete(stepId);
     // Containers first: an image in use by one cannot go.
-    await Promise.all([...debug.containers.values()].map((c) => c.then((id) => removeContainer(this.docker, id)).catch(() => {})));
-    if (debug.afterImage) await debug.afterImage.then((id) => removeDebugImage(this.docker, id)).catch(() => {});
+    await Promise.all([...debug.containers.values()].map((c) => c.then((id) => removeContainer(this.host.docker(buildId), id)).catch(() => {})));
+    if (debug.afterImage) await debug.afterImage.then((id) => removeDebugImage(this.host.docker(buildId), id)).catch(() => {});
   }
 
   private stepDebug(buildId: string, stepId: string): StepDebug {

@@ -8,6 +8,7 @@ import {
   type ResponseOf,
 } from '../../shared/contract';
 import { DockerfileError } from '../builder/errors';
+import { EndpointError } from '../docker/endpoints';
 import { EngineUnavailableError, isEngineConnectionError } from '../docker/engine';
 import { NotFoundError } from './builds';
 import { HistoryRefusal } from './history-record';
@@ -41,6 +42,7 @@ export function toBridgeError(err: unknown): BridgeError {
     return { code: 'DOCKERFILE', message: err.message, ...(err.range ? { location: err.range } : {}) };
   }
   if (err instanceof EngineUnavailableError) return { code: 'ENGINE_UNAVAILABLE', message: err.message };
+  if (err instanceof EndpointError) return { code: 'ENGINE_UNAVAILABLE', message: err.message };
   if (err instanceof NotFoundError) return { code: 'NOT_FOUND', message: err.message };
   if (err instanceof HistoryRefusal) return { code: 'BAD_REQUEST', message: err.message };
   if (isEngineConnectionError(err)) return { code: 'ENGINE_UNAVAILABLE', message: new EngineUnavailableError(err).message };

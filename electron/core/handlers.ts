@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import type Docker from 'dockerode';
 import { factsFromImageConfig } from '../builder/checks';
 import { outlineWithBaseImages } from '../builder/frontend';
 import { engineInfo } from '../docker/engine';
@@ -11,16 +10,20 @@ import { listFolder, summarizeContext } from './context-summary';
 import { contextUsage } from './context-usage';
 import { imageSettings } from './image-settings';
 import type { Handlers } from './dispatch';
+import type { EnginePool } from './engine-pool';
 import { slipwayHome } from './paths';
 
 const dockerfilePath = (req: { context: string; dockerfile: string }) =>
   isAbsolute(req.dockerfile) ? req.dockerfile : join(resolve(req.context), req.dockerfile);
 
-/** The implementation of every call of the contract, over the injected engine and build manager. */
-export function createHandlers(docker: Docker, builds: BuildManager): Handlers {
-  const volumes = new DockerVolumes(docker, cacheUsageDir(slipwayHome()));
+/** The implementation of every call of the contract, over the engines and the build manager. */
+export function createHandlers(engines: EnginePool, builds: BuildManager, home = slipwayHome()): Handlers {
+  // Calls that name no engine talk to the current one.
+  const docker = () => engines.handle().docker;
+  const volumes = () => new DockerVolumes(docker(), cacheUsageDir(home));
   return {
-    'slipway:engine:info': () => engineInfo(docker),
+    'slipway:engine:info': (req) => engineInfo(engines.handle(req?.engine).docker),
+    'slipway:engine:contexts': async () => engines.contexts(),
     'slipway:fs:list': (req) => listFolder(req.path ?? homedir()),
     'slipway:context:inspect': (req) => summarizeContext(req.context),
     'slipway:context:usage': (req) => contextUsage(req),
@@ -28,7 +31,7 @@ export function createHandlers(docker: Docker, builds: BuildManager): Handlers {
       const text = await readFile(dockerfilePath(req), 'utf8');
       // Base images the engine has tell the checks their Env (UndefinedVar); nothing is pulled.
       const result = await outlineWithBaseImages(text, { ...(req.target ? { target: req.target } : {}), buildArgs: req.buildArgs ?? {} }, async (ref) =>
-        factsFromImageConfig((await docker.getImage(ref).inspect()).Config),
+        factsFromImageConfig((await docker().getImage(ref).inspect()).Config),
       );
       return { text, graph: result.graph, buildArgs: result.graph.buildArgs, warnings: result.warnings };
     },
@@ -37,7 +40,7 @@ export function createHandlers(docker: Docker, builds: BuildManager): Handlers {
     'slipway:build:cancel': async (req) => builds.cancel(req.buildId),
     'slipway:build:list': async () => builds.list(),
     'slipway:build:events': (req) => builds.events(req.buildId, req.from),
-    'slipway:image:config': (req) => imageSettings(docker, req.imageId),
+    'slipway:image:config': (req) => imageSettings(engines.handle(req.engine).docker, req.imageId),
     'slipway:step:kill': async (req) => builds.kill(req.buildId, req.stepId),
     'slipway:step:layer': (req) => builds.stepLayer(req.buildId, req.stepId),
     'slipway:build:waste': (req) => builds.buildWaste(req.buildId),
@@ -56,7 +59,7 @@ export function createHandlers(docker: Docker, builds: BuildManager): Handlers {
     'slipway:history:export': (req) => builds.history.export(req.buildId),
     'slipway:history:import': (req) => builds.history.import(req),
     'slipway:history:delete': (req) => builds.remove(req.buildId),
-    'slipway:cache-mounts:list': () => volumes.listCacheMounts(),
-    'slipway:cache-mounts:prune': (req) => volumes.pruneCacheMounts(req.ids),
+    'slipway:cacheMounts:list': () => volumes().listCacheMounts(),
+    'slipway:cacheMounts:prune': (req) => volumes().pruneCacheMounts(req.ids),
   };
 }

@@ -1,5 +1,8 @@
 import Docker from 'dockerode';
 import type { EngineInfo } from '../../shared/contract';
+import { clientAddress } from './connect';
+import { tlsFailure } from './connection-errors';
+import { isPodman } from './podman';
 
 /**
  * A dockerode client for the engine the user's Docker CLI would talk to: DOCKER_HOST
@@ -16,11 +19,12 @@ export function engineAddress(): string {
 
 export class EngineUnavailableError extends Error {
   override readonly name = 'EngineUnavailableError';
-  constructor(cause: unknown) {
+  constructor(cause: unknown, address = engineAddress()) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(
-      `No Docker engine answers at ${engineAddress()} (${reason}). ` +
-        'Start Docker (on Linux: `sudo dockerd &` or `sudo systemctl start docker`), or set DOCKER_HOST.',
+      tlsFailure(cause, address) ??
+        `No Docker engine answers at ${address} (${reason}). ` +
+          'Start Docker (on Linux: `sudo dockerd &` or `sudo systemctl start docker`), or set DOCKER_HOST.',
     );
   }
 }
@@ -31,9 +35,9 @@ export async function engineInfo(docker: Docker): Promise<EngineInfo> {
   try {
     v = await docker.version();
   } catch (err) {
-    throw new EngineUnavailableError(err);
+    throw new EngineUnavailableError(err, clientAddress(docker));
   }
-  return { version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch };
+  return { version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch, ...(isPodman(v) ? { kind: 'podman' as const } : {}) };
 }
 
 /** A failure to reach the engine at all (socket missing or refusing), as opposed to an engine error. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import tar from 'tar-stream';
@@ -6,6 +7,8 @@ import type { CommitRequest, Image, ImageBackend } from '../builder/backend';
 import type { ImageConfigFile, RunConfig } from '../builder/image/config';
 import type { ConfigStore } from '../builder/image/config-store';
 import { identicalConfig } from '../builder/image/compare';
+import { exportLayers, type ExportedLayers } from './podman';
+import { registryAuthFor } from './registry-auth';
 import { drain, readAll } from './streams';
 
 interface InspectInfo {
@@ -29,11 +32,17 @@ export const EMPTY_LAYER = 'sha256:5f70bf18a086007016e948b04aed3b82103a36bea4175
 
 const isNotFound = (err: unknown) => (err as { statusCode?: number }).statusCode === 404;
 
+export interface DockerImagesOptions {
+  /** The engine's `docker load` takes only complete archives (Podman): send the layers along. */
+  loadNeedsLayers?: boolean;
+}
+
 /** Images through the Engine API: inspect, pull, commit, and metadata-only images via load. */
 export class DockerImages implements ImageBackend {
   constructor(
     private readonly docker: Docker,
     private readonly configs: ConfigStore,
+    private readonly options: DockerImagesOptions = {},
   ) {}
 
   async findImage(ref: string): Promise<Image | undefined> {
@@ -46,7 +55,9 @@ export class DockerImages implements ImageBackend {
   }
 
   async pullImage(ref: string, onProgress: (line: string) => void, signal?: AbortSignal): Promise<void> {
-    const stream = await this.docker.pull(ref, { abortSignal: signal });
+    // The login `docker login` saved for the image's registry, if any (registry-auth.ts); never logged.
+    const authconfig = await registryAuthFor(ref);
+    const stream = await this.docker.pull(ref, { abortSignal: signal, ...(authconfig ? { authconfig } : {}) });
     await new Promise<void>((resolve, reject) => {
       this.docker.modem.followProgress(
         stream,
@@ -69,6 +80,24 @@ export class DockerImages implements ImageBackend {
   }
 
   async createImage(file: ImageConfigFile, parent: string): Promise<Image> {
+    return this.loadConfig(file, parent, parent);
+  }
+
+  /** `docker load` of a config over layers the engine has (`layersFrom` has them all, for engines that need them sent). */
+  private async loadConfig(file: ImageConfigFile, parent: string, layersFrom: string): Promise<Image> {
+    if (this.options.loadNeedsLayers) {
+      const wanted = new Set(file.rootfs.diff_ids.filter((id) => id !== EMPTY_LAYER));
+      const exported = await exportLayers(this.docker, layersFrom, wanted);
+      try {
+        return await this.loadArchive(file, parent, exported);
+      } finally {
+        await exported.close();
+      }
+    }
+    return this.loadArchive(file, parent);
+  }
+
+  private async loadArchive(file: ImageConfigFile, parent: string, exported?: ExportedLayers): Promise<Image> {
     const json = Buffer.from(JSON.stringify(file));
     const hex = createHash('sha256').update(json).digest('hex');
     // The engine skips layers it already has, so the layer paths need not exist in the archive.
@@ -77,10 +106,21 @@ export class DockerImages implements ImageBackend {
     pack.entry({ name: `${hex}.json` }, json);
     // The empty layer may be new to the engine: it is the one layer small enough to always send.
     file.rootfs.diff_ids.forEach((id, i) => id === EMPTY_LAYER && pack.entry({ name: `${i}/layer.tar` }, Buffer.alloc(1024)));
-    pack.entry({ name: 'manifest.json' }, JSON.stringify(manifest));
-    pack.finalize();
-    const output = (await readAll(await this.docker.loadImage(pack as unknown as NodeJS.ReadableStream, { quiet: true }))).toString();
-    const loaded = /Loaded image ID: (sha256:[0-9a-f]{64})/.exec(output)?.[1];
+    const writing = exported ? packLayers(pack, file.rootfs.diff_ids, exported) : Promise.resolve();
+    const loading = writing.then(
+      () => {
+        pack.entry({ name: 'manifest.json' }, JSON.stringify(manifest));
+        pack.finalize();
+      },
+      (err: unknown) => {
+        pack.destroy(err as Error);
+        throw err;
+      },
+    );
+    const [answer] = await Promise.all([this.docker.loadImage(pack as unknown as NodeJS.ReadableStream, { quiet: true }).then((s) => readAll(s)), loading]);
+    const output = answer.toString();
+    // Docker says "Loaded image ID: sha256:…", Podman "Loaded image: sha256:…".
+    const loaded = /Loaded image(?: ID)?: (sha256:[0-9a-f]{64})/.exec(output)?.[1];
     if (!loaded) throw new Error(`the engine did not load the image: ${output.trim() || 'no answer'}`);
     await this.configs.put(loaded, file);
     return (await this.findImage(loaded))!;
@@ -133,7 +173,7 @@ export class DockerImages implements ImageBackend {
     // The engine's commit merged the container's settings into the image (build-arg Env, an
     // inherited Cmd, an empty Labels map), or left out a layer the step must have: write the
     // image the step must produce, on the same layers.
-    const exact = await this.createImage(file, request.parent);
+    const exact = await this.loadConfig(file, request.parent, info.Id);
     await this.removeImage(info.Id);
     return exact;
   }
@@ -202,6 +242,21 @@ export class DockerImages implements ImageBackend {
     });
     if (!found) throw new Error(`the engine's export of ${id} has no config file`);
     return found;
+  }
+}
+
+/** Every layer but the empty one (already packed) as `<i>/layer.tar`, streamed from its file. */
+async function packLayers(pack: tar.Pack, diffIds: string[], exported: ExportedLayers): Promise<void> {
+  for (const [i, id] of diffIds.entries()) {
+    if (id === EMPTY_LAYER) continue;
+    const layer = exported.layers.get(id);
+    if (!layer) throw new Error(`the engine's export holds no layer ${id.slice(0, 19)}: cannot send the image's layers with its config`);
+    await new Promise<void>((resolve, reject) => {
+      const entry = pack.entry({ name: `${i}/layer.tar`, size: layer.size }, (err) => (err ? reject(err) : resolve()));
+      const source = createReadStream(layer.path);
+      source.on('error', reject);
+      source.pipe(entry as unknown as NodeJS.WritableStream);
+    });
   }
 }
 

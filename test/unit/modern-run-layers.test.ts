@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import tar from 'tar-stream';
 import { missingPaths, stubsToRemove } from '../../electron/builder/run/mount-stubs';
 import { TarFilter } from '../../electron/builder/run/tar-filter';
+import { renameTarEntries, underRoot } from '../../electron/builder/run/tar-rename';
+import { Readable } from 'node:stream';
 import { CacheMountCoordinator, cacheVolumeName } from '../../electron/builder/run/cache-volumes';
 import type { VolumeBackend } from '../../electron/builder/run/backend';
 import type { CacheMountPlan } from '../../electron/builder/run/mount-plan';
@@ -78,6 +80,26 @@ describe('dropping entries from a layer tar, byte for byte', () => {
     const archive = await tarOf([{ name: long, body: 'gone' }, { name: 'kept', body: 'k' }]);
     const { out } = filterInChunks(archive, (n) => n === long, 33);
     expect((await namesIn(out)).map((e) => e.name)).toEqual(['kept']);
+  });
+});
+
+describe('re-rooting a stage path for a bind mount', () => {
+  it('moves `./x` under the root, hard links with their targets', async () => {
+    const archive = await tarOf([
+      { name: './', type: 'directory' },
+      { name: './file', body: 'data' },
+      { name: './same', type: 'link', linkname: './file' },
+    ]);
+    const renamed = renameTarEntries(Readable.from([archive]), underRoot('binds/3'));
+    const chunks: Buffer[] = [];
+    for await (const chunk of renamed) chunks.push(Buffer.from(chunk as Uint8Array));
+    const entries = await namesIn(Buffer.concat(chunks));
+    expect(entries.map((e) => [e.name, e.linkname || undefined])).toEqual([
+      ['binds/3/', undefined],
+      ['binds/3/file', undefined],
+      ['binds/3/same', 'binds/3/file'],
+    ]);
+    expect(entries[1]!.body).toBe('data');
   });
 });
 

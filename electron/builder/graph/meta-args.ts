@@ -1,6 +1,7 @@
 import type { ArgCommand } from '../instructions';
 import { hostPlatform, platformArgs } from '../platform';
-import { ShellLexer } from '../shell';
+import { DockerfileError } from '../errors';
+import { ShellExpansionError, ShellLexer } from '../shell';
 
 /**
  * The values of the ARGs before the first FROM: a `--build-arg` wins, else the default,
@@ -19,8 +20,18 @@ export function resolveMetaArgs(
   for (const command of metaArgs) {
     for (const { key, value } of command.args) {
       if (Object.hasOwn(buildArgs, key)) values.set(key, buildArgs[key]!);
-      else if (value !== undefined) values.set(key, lexer.processWord(value, values));
+      else if (value !== undefined) values.set(key, expandAt(command, () => lexer.processWord(value, values)));
     }
   }
   return values;
+}
+
+/** An ARG default that does not expand is an error on that ARG's lines. */
+function expandAt(command: ArgCommand, expand: () => string): string {
+  try {
+    return expand();
+  } catch (err) {
+    if (err instanceof ShellExpansionError) throw new DockerfileError(err.message, command.range);
+    throw err;
+  }
 }

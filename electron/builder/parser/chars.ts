@@ -73,6 +73,13 @@ export function utf8Bytes(s: string): Uint8Array {
   return ENCODER.encode(s);
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** The string UTF-8 would give back: every lone surrogate becomes U+FFFD. */
+export function wellFormed(s: string): string {
+  return s.replace(LONE_SURROGATE, '\uFFFD');
+}
+
 /** Text of a byte range; a range cut inside a character shows U+FFFD where Go keeps raw bytes. */
 export function utf8Text(bytes: Uint8Array): string {
   return DECODER.decode(bytes);

@@ -3,15 +3,15 @@
 import { DockerfileError } from '../errors';
 import type { LineRange } from '../errors';
 import { parseArguments } from './arguments';
-import { goToLower } from './chars';
+import { goToLower, wellFormed } from './chars';
 import { splitInstructionLine } from './split';
 import type { EscapeToken, Node } from './types';
 
 /** One level: the node, plus ONBUILD's nested instruction text still to parse. */
-function parseLevel(line: string, escape: EscapeToken, range: LineRange): { node: Node; nested?: string } {
+function parseLevel(line: string, original: string, escape: EscapeToken, range: LineRange): { node: Node; nested?: string } {
   const { keyword: written, flags, rest } = splitInstructionLine(line, escape);
   const keyword = goToLower(written);
-  const node: Node = { keyword, flags, args: [], json: false, original: line, heredocs: [], range: { ...range } };
+  const node: Node = { keyword, flags, args: [], json: false, original, heredocs: [], range: { ...range } };
   if (keyword === 'onbuild') {
     // ONBUILD's argument is a complete instruction of its own.
     return rest === '' ? { node } : { node, nested: rest };
@@ -24,11 +24,12 @@ function parseLevel(line: string, escape: EscapeToken, range: LineRange): { node
 
 /** Parses ONBUILD chains iteratively: `ONBUILD ONBUILD ...` may nest thousands deep. */
 function parseLine(line: string, escape: EscapeToken, range: LineRange): Node {
-  const top = parseLevel(line, escape, range);
+  // BuildKit reads bytes, where a lone surrogate cannot be: fix them once, not at every level.
+  const top = parseLevel(wellFormed(line), line, escape, range);
   let parent = top.node;
   let nested = top.nested;
   while (nested !== undefined) {
-    const level = parseLevel(nested, escape, range);
+    const level = parseLevel(nested, nested, escape, range);
     parent.child = level.node;
     parent = level.node;
     nested = level.nested;

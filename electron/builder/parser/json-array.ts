@@ -2,15 +2,13 @@
 // encoding/json would decode it into []any?
 
 import { DockerfileError } from '../errors';
-import { goTrimLeft } from './chars';
+import { goTrimLeft, wellFormed } from './chars';
 
 export const NOT_STRING_ARRAY =
   'when using JSON array syntax, arrays must be comprised of strings only';
 
 /** encoding/json refuses input nested deeper than this. */
 const MAX_NESTING_DEPTH = 10000;
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
  * Checks what JSON.parse accepts but Go's decoder rejects, in text already known to be
@@ -55,7 +53,7 @@ export function parseJsonStringArray(text: string): string[] | undefined {
   for (const element of parsed) {
     if (typeof element !== 'string') throw new DockerfileError(NOT_STRING_ARRAY);
     // Go decodes an unpaired \ud800 escape as U+FFFD.
-    values.push(element.replace(LONE_SURROGATE, '\uFFFD'));
+    values.push(wellFormed(element));
   }
   return values;
 }

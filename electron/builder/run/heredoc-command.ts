@@ -38,7 +38,7 @@ export function heredocRunArgs(c: { args: readonly string[]; prependShell: boole
   if (parseHeredocMarker(line)) {
     const data = first.chomp ? chompHeredocContent(first.content) : first.content;
     if (data.startsWith('#!')) {
-      const name = posix.basename(posix.join('/', first.name));
+      const name = posix.basename(posix.join('/', first.name)) || 'script';
       return { args: [posix.join(PIPES_DIR, name)], script: { name, content: data } };
     }
     return { args: [data] };

@@ -28,6 +28,11 @@ export interface ExpansionOutcome {
 }
 
 const MISSING_BRACE = "syntax error: missing '}'";
+/**
+ * Deepest `${...}` nesting we expand. buildkit's Go stack grows to follow any depth; ours
+ * would overflow somewhere past a thousand, so deeper words are an error instead.
+ */
+export const MAX_NESTING = 256;
 const MISSING_SLASH = "syntax error: missing '/' in ${}";
 
 /**
@@ -40,6 +45,7 @@ export class Expansion {
   private readonly unmatched = new Set<string>();
   /** The top level's words, when the caller wants the word split. */
   private readonly words: WordSplitter | undefined;
+  private depth = 0;
 
   constructor(
     word: string,
@@ -268,11 +274,15 @@ export class Expansion {
   /** Scans the word inside `${...}` up to `stop`; running out of input means `stop` is missing. */
   private nested(stop: string, rawEscapes: boolean, missingStop: string): string {
     this.words?.dropPartialWord(); // buildkit's shared word buffer: see dropPartialWord
+    if (this.depth >= MAX_NESTING) throw new ExpansionFailure(`substitutions nested more than ${MAX_NESTING} deep`);
+    this.depth++;
     try {
       return this.scan(stop, rawEscapes, undefined);
     } catch (error) {
       if (error instanceof ExpansionFailure && this.input.peek() === EOF) throw new ExpansionFailure(missingStop);
       throw error;
+    } finally {
+      this.depth--;
     }
   }
 

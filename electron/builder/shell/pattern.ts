@@ -117,60 +117,116 @@ function reverseKeepingEscapes(pattern: string): string {
   return units.reverse().join('');
 }
 
+/** `**` matches what `*` matches, with the same preferred end: one state per run keeps threads few. */
+function mergeStarRuns(tokens: readonly GlobToken[]): GlobToken[] {
+  return tokens.filter((token, i) => !(token.kind === 'anyRun' && tokens[i - 1]?.kind === 'anyRun'));
+}
+
+/** The threads of one position, in priority order, at most one per pattern state. */
+class ThreadList {
+  readonly states: Int32Array;
+  readonly starts: Int32Array;
+  length = 0;
+  private readonly stamp: Int32Array;
+  private generation = 1;
+
+  constructor(size: number) {
+    this.states = new Int32Array(size);
+    this.starts = new Int32Array(size);
+    this.stamp = new Int32Array(size);
+  }
+
+  clear(): void {
+    this.length = 0;
+    this.generation++;
+  }
+
+  has(state: number): boolean {
+    return this.stamp[state] === this.generation;
+  }
+
+  /** Adds a thread unless a thread of higher priority already holds `state`. */
+  push(state: number, start: number): void {
+    if (this.has(state)) return;
+    this.stamp[state] = this.generation;
+    this.states[this.length] = state;
+    this.starts[this.length++] = start;
+  }
+}
+
 /**
- * Backtracking matcher with the preferences of Go's leftmost-first regexps: a `*` tries
- * the most characters first when greedy, the fewest otherwise. Dead (token, position)
- * pairs are remembered, which keeps the search polynomial however many `*` there are.
+ * Finds matches with the preferences of Go's leftmost-first regexps (a `*` takes the most
+ * characters it can when greedy, the fewest otherwise) by stepping every live thread one
+ * character at a time, as Go's own matcher does: time grows with value length times pattern
+ * length, and nothing recurses, however long either is.
  */
 class Matcher {
-  private readonly deadEnds = new Set<number>();
+  private readonly tokens: readonly GlobToken[];
+  private current: ThreadList;
+  private following: ThreadList;
 
   constructor(
-    private readonly tokens: readonly GlobToken[],
+    tokens: readonly GlobToken[],
     private readonly chars: readonly string[],
     private readonly greedy: boolean,
-  ) {}
+  ) {
+    this.tokens = mergeStarRuns(tokens);
+    this.current = new ThreadList(this.tokens.length + 1);
+    this.following = new ThreadList(this.tokens.length + 1);
+  }
 
   /** The leftmost match starting at `from` or later. */
   find(from: number): { start: number; end: number } | undefined {
-    for (let start = from; start <= this.chars.length; start++) {
-      const end = this.endOfMatchAt(start);
-      if (end >= 0) return { start, end };
-    }
-    return undefined;
+    return this.run(from, false);
   }
 
   /** Where the preferred match that starts exactly at `start` ends, or -1. */
   endOfMatchAt(start: number): number {
-    return this.match(0, start);
+    return this.run(start, true)?.end ?? -1;
   }
 
-  private match(tokenIndex: number, position: number): number {
-    const token = this.tokens[tokenIndex];
-    if (!token) return position;
-    const key = tokenIndex * (this.chars.length + 1) + position;
-    if (this.deadEnds.has(key)) return -1;
-
-    let end = -1;
-    if (token.kind === 'anyRun') {
-      // Like Go's `.`, wildcards stop at a newline.
-      let reach = position;
-      while (reach < this.chars.length && this.chars[reach] !== '\n') reach++;
-      if (this.greedy) {
-        for (let stop = reach; stop >= position && end < 0; stop--) end = this.match(tokenIndex + 1, stop);
-      } else {
-        for (let stop = position; stop <= reach && end < 0; stop++) end = this.match(tokenIndex + 1, stop);
+  private run(from: number, anchored: boolean): { start: number; end: number } | undefined {
+    const done = this.tokens.length;
+    let found: { start: number; end: number } | undefined;
+    this.current.clear();
+    for (let position = from; position <= this.chars.length; position++) {
+      // A thread starting here ranks below every earlier start: leftmost wins.
+      if (!found && (position === from || !anchored)) this.enter(this.current, 0, position);
+      if (this.current.length === 0) break;
+      const ch = this.chars[position];
+      this.following.clear();
+      for (let i = 0; i < this.current.length; i++) {
+        const state = this.current.states[i]!;
+        const start = this.current.starts[i]!;
+        if (state === done) {
+          // Threads after this one rank lower than this match: drop them.
+          found = { start, end: position };
+          break;
+        }
+        const token = this.tokens[state]!;
+        if (ch === undefined || !matchesOne(token, ch)) continue;
+        this.enter(this.following, token.kind === 'anyRun' ? state : state + 1, start);
       }
-    } else if (this.matchesOne(token, this.chars[position])) {
-      end = this.match(tokenIndex + 1, position + 1);
+      [this.current, this.following] = [this.following, this.current];
     }
-
-    if (end < 0) this.deadEnds.add(key);
-    return end;
+    return found;
   }
 
-  private matchesOne(token: GlobToken, ch: string | undefined): boolean {
-    if (ch === undefined) return false;
-    return token.kind === 'literal' ? ch === token.char : ch !== '\n';
+  /** Adds a thread at `state`; a `*` may also match nothing, in the order its greed prefers. */
+  private enter(list: ThreadList, state: number, start: number): void {
+    if (this.tokens[state]?.kind !== 'anyRun') {
+      list.push(state, start);
+      return;
+    }
+    if (list.has(state)) return;
+    // After merging, the state after a `*` is never another `*`.
+    if (!this.greedy) list.push(state + 1, start);
+    list.push(state, start);
+    if (this.greedy) list.push(state + 1, start);
   }
+}
+
+/** Like Go's `.`, wildcards never match a newline. */
+function matchesOne(token: GlobToken, ch: string): boolean {
+  return token.kind === 'literal' ? ch === token.char : ch !== '\n';
 }

@@ -16,6 +16,7 @@ import {
 import { ErrorBox } from '../ui/ErrorBox';
 import { formatBytes, plural } from '../ui/format';
 import { BuildList } from './BuildList';
+import { CacheMountsSection } from '../cache-mounts/CacheMounts';
 import { BreakOnFailure } from '../debug/BreakOnFailure';
 import { ContextTree } from './ContextTree';
 import { FolderBrowser } from './FolderBrowser';
@@ -215,6 +216,7 @@ export function Sidebar() {
       <ContextSection />
       <BuildSection />
       <BuildList />
+      <CacheMountsSection />
     </div>
   );
 }

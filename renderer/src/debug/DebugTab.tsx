@@ -10,6 +10,16 @@ import { DiffList } from './DiffList';
 import { useDebug } from './store';
 import './debug.css';
 
+/** A failed step's two shells: the image it started from, and its container as it stopped. */
+const FAILURE_SIDES = [
+  { target: 'before', title: 'Before', intro: 'A shell in the image the step started from: what it saw before it ran.' },
+  {
+    target: 'after',
+    title: 'After',
+    intro: "A shell in the failed container's files, as the step left them (its container committed to a debug image).",
+  },
+] as const;
+
 /** What the Debug tab shows for a step: a paused step's state, or a failed step's before and after. */
 export function debugKind(state: StepView): 'paused' | 'failure' | null {
   if (state.paused) return state.paused.reason === 'failure' ? 'failure' : 'paused';
@@ -162,34 +172,22 @@ export function DebugPanel({ buildId, step, visible, autoShell }: PanelProps) {
         </button>
       </div>
       <div className="debug-shells">
-        <section className="debug-side" data-testid="debug-before">
-          <h4>Before</h4>
-          <DebugShell
-            key={`before:${key}`}
-            buildId={buildId}
-            stepId={step.id}
-            target="before"
-            visible={visible}
-            available
-            unavailableReason=""
-            liveText="sh (before)"
-            intro="A shell in the image the step started from: what it saw before it ran."
-          />
-        </section>
-        <section className="debug-side" data-testid="debug-after">
-          <h4>After</h4>
-          <DebugShell
-            key={`after:${key}`}
-            buildId={buildId}
-            stepId={step.id}
-            target="after"
-            visible={visible}
-            available
-            unavailableReason=""
-            liveText="sh (after)"
-            intro="A shell in the failed container's files, as the step left them (its container committed to a debug image)."
-          />
-        </section>
+        {FAILURE_SIDES.map((side) => (
+          <section key={side.target} className="debug-side" data-testid={`debug-${side.target}`}>
+            <h4>{side.title}</h4>
+            <DebugShell
+              key={`${side.target}:${key}`}
+              buildId={buildId}
+              stepId={step.id}
+              target={side.target}
+              visible={visible}
+              available
+              unavailableReason=""
+              liveText={`sh (${side.target})`}
+              intro={side.intro}
+            />
+          </section>
+        ))}
       </div>
       <DiffList buildId={buildId} stepId={step.id} refreshKey={`${round}:${buildStatus}:${state.status}`} />
     </div>

@@ -3,6 +3,7 @@ import type { ImageSettings } from '../../../shared/contract';
 import { bridge, unwrap } from '../bridge';
 import { toBridgeError } from '../store/errors';
 import { formatDuration } from '../ui/format';
+import { FieldTable } from '../ui/FieldTable';
 
 const list = (values: string[] | null | undefined) => (values?.length ? values : undefined);
 const keys = (record: Record<string, unknown> | null | undefined) => (record && Object.keys(record).length ? Object.keys(record) : undefined);
@@ -74,18 +75,7 @@ export function ImageConfig({ imageId }: { imageId: string }) {
       <h3>Image config</h3>
       {error && <p className="error-text">{error}</p>}
       {!settings && !error && <p className="muted">Reading the image…</p>}
-      {settings && (
-        <table>
-          <tbody>
-            {configRows(settings).map(([k, v]) => (
-              <tr key={k}>
-                <th>{k}</th>
-                <td>{v}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {settings && <FieldTable rows={configRows(settings)} />}
     </section>
   );
 }

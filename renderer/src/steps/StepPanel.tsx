@@ -10,6 +10,7 @@ import { LogView } from '../logs/LogView';
 import { ShellTerminal } from '../terminal/ShellTerminal';
 import { formatBytes, formatClock, formatDuration, formatTime, shortId } from '../ui/format';
 import { STATUS_LABEL } from '../ui/status';
+import { FieldTable } from '../ui/FieldTable';
 import { useNow } from '../ui/useNow';
 import { DockerfileView } from './DockerfileView';
 import { ImageConfig } from './ImageConfig';
@@ -70,16 +71,7 @@ function Details({ step, state, stageName, buildId }: { step: GraphStep; state: 
   }
   return (
     <div className="details" data-testid="step-details">
-      <table>
-        <tbody>
-          {rows.map(([k, v]) => (
-            <tr key={k}>
-              <th>{k}</th>
-              <td>{v}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <FieldTable rows={rows} />
       <CacheExplanation decision={state.cache} buildId={buildId} />
       {state.imageId && <ImageConfig imageId={state.imageId} />}
       {!buildId && <p className="muted details-hint">Not built yet: build to see this step&apos;s logs, cache decision, image and timing.</p>}

@@ -1,0 +1,133 @@
+/**
+ * A Docker engine of the test's own: a second dockerd with its own data root and socket, so a
+ * test can count everything on it (every container, volume and image is this test's), stop it
+ * mid-build and start it again, without disturbing the engine other tests use. It starts with
+ * the test base image copied over from the main engine, and is removed with all its state.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync, closeSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import Docker from 'dockerode';
+import { BASE_IMAGE } from '../engine-setup';
+import { docker as mainEngine } from './engine';
+
+export interface SecondEngine {
+  /** `unix://…`: what DOCKER_HOST would say. */
+  readonly host: string;
+  readonly socketPath: string;
+  readonly docker: Docker;
+  /** Stops dockerd (SIGTERM: containers stop, the socket goes away); resolves once it has exited. */
+  stop(): Promise<void>;
+  /** Starts dockerd again on the same state; resolves once it answers. */
+  start(): Promise<void>;
+  /** Stops it and deletes its state. */
+  destroy(): Promise<void>;
+  /** The end of dockerd's log, for failure messages. */
+  logTail(): string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts a second dockerd under a fresh directory and loads the base image into it. */
+export async function startSecondEngine(): Promise<SecondEngine> {
+  // Short paths: a unix socket path may not exceed 107 bytes, and containerd nests its own.
+  const root = await mkdtemp('/tmp/slipway-dd-');
+  const socketPath = join(root, 'docker.sock');
+  const logPath = join(root, 'dockerd.log');
+  const docker = new Docker({ socketPath });
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+
+  const start = async (): Promise<void> => {
+    const log = openSync(logPath, 'a');
+    // In a network namespace of its own: with `--bridge=none` dockerd deletes the host's
+    // `docker0` at start, which would cut every container of the main engine off its network.
+    child = spawn(
+      'unshare',
+      [
+        '--net', '--', 'dockerd',
+        '--data-root', join(root, 'data'),
+        '--exec-root', join(root, 'exec'),
+        '--pidfile', join(root, 'dockerd.pid'),
+        '-H', `unix://${socketPath}`,
+        // No bridge, no iptables: nothing shared with the main engine's networking.
+        '--bridge=none', '--iptables=false', '--ip-masq=false',
+      ],
+      { stdio: ['ignore', log, log] },
+    );
+    closeSync(log);
+    const proc = child;
+    exited = new Promise((resolve) => proc.once('exit', () => resolve()));
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`the second dockerd exited at start:\n${tail(logPath)}`);
+      try {
+        await docker.ping();
+        return;
+      } catch {
+        if (Date.now() > deadline) throw new Error(`the second dockerd did not answer within 60 s:\n${tail(logPath)}`);
+        await sleep(200);
+      }
+    }
+  };
+
+  const stop = async (): Promise<void> => {
+    const proc = child;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    proc.kill('SIGTERM');
+    const done = await Promise.race([exited.then(() => true), sleep(30_000).then(() => false)]);
+    if (!done) {
+      proc.kill('SIGKILL');
+      await exited;
+    }
+  };
+
+  await start();
+  const engine: SecondEngine = {
+    host: `unix://${socketPath}`,
+    socketPath,
+    docker,
+    stop,
+    start,
+    async destroy() {
+      await stop();
+      await rm(root, { recursive: true, force: true }).catch(() => {});
+    },
+    logTail: () => tail(logPath),
+  };
+  try {
+    const image = (await mainEngine.getImage(BASE_IMAGE).get()) as unknown as Readable;
+    const answer = (await docker.loadImage(image as unknown as NodeJS.ReadableStream, { quiet: true })) as unknown as Readable;
+    for await (const chunk of answer) void chunk;
+    await docker.getImage(BASE_IMAGE).inspect();
+  } catch (err) {
+    await engine.destroy();
+    throw err;
+  }
+  return engine;
+}
+
+function tail(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').split('\n').slice(-30).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** Everything on an engine that is not the base image: what a test there may have leaked. */
+export async function engineContents(docker: Docker): Promise<{ containers: string[]; volumes: string[]; images: string[] }> {
+  const [containers, volumes, images] = await Promise.all([
+    docker.listContainers({ all: true }),
+    docker.listVolumes(),
+    docker.listImages({ all: true }),
+  ]);
+  const base = (await docker.getImage(BASE_IMAGE).inspect()).Id;
+  return {
+    containers: containers.map((c) => `${c.Names.join(',')} (${c.State})`),
+    volumes: (volumes.Volumes ?? []).map((v) => v.Name),
+    images: images.filter((i) => i.Id !== base).map((i) => i.Id),
+  };
+}
