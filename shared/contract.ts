@@ -4,6 +4,7 @@
  * the preload and the web client derive `window.slipway` from these tables, and main validates
  * every call against them. There is no other list of channel names.
  */
+import { isBuildRequest, isStringRecord, type BuildSecret } from './build-request';
 import type { BuildEvent, BuildStatus } from './events';
 import type { BuildArgDeclaration, BuildGraph } from './graph';
 import type { ContextUsage } from './context-usage';
@@ -109,6 +110,8 @@ export interface BuildRequest extends OutlineRequest {
   breakOnFailure?: boolean;
   /** The docker context to build on (shared/engines.ts); the current engine when absent. */
   engine?: string;
+  /** Secrets `RUN --mount=type=secret` may read: where each comes from, never its value. */
+  secrets?: BuildSecret[];
 }
 
 export interface BuildSummary {
@@ -191,27 +194,11 @@ interface EventSpec<Payload> {
 }
 const event = <Payload>(): EventSpec<Payload> => ({});
 
-const isStringRecord: Validator<Record<string, string>> = (v): v is Record<string, string> =>
-  isRecord(v) && Object.values(v).every(isString);
 const isNumber: Validator<number> = (v): v is number => typeof v === 'number' && Number.isFinite(v);
 const isDimension: Validator<number> = (v): v is number => isNumber(v) && Number.isInteger(v) && v > 0 && v < 1000;
 const isOutlineRequest = isShape<OutlineRequest>(
   { context: isString, dockerfile: isString, target: isString, buildArgs: isStringRecord },
   ['target', 'buildArgs'],
-);
-const isBuildRequest = isShape<BuildRequest>(
-  {
-    context: isString,
-    dockerfile: isString,
-    target: isString,
-    buildArgs: isStringRecord,
-    tags: isArrayOf(isString),
-    noCache: isBoolean,
-    breakpoints: isStepIds,
-    breakOnFailure: isBoolean,
-    engine: isEngineName,
-  },
-  ['target', 'breakpoints', 'breakOnFailure', 'engine'],
 );
 const isImageId: Validator<string> = (v): v is string => typeof v === 'string' && /^sha256:[0-9a-f]{64}$/.test(v);
 const isBuildRef = isShape<{ buildId: string }>({ buildId: isString });

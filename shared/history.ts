@@ -3,7 +3,8 @@
  * file that carries one build to another machine), the parts an import arrives in, and the
  * checks a record must pass before main believes a byte of it.
  */
-import type { BuildRequest, BuildSummary, LineRange } from './contract';
+import { isBuildRequest } from './build-request';
+import type { BuildSummary, LineRange } from './contract';
 import { RESUME_MODES, type PauseReason, type ResumeMode } from './debug';
 import type { BuildCheck, BuildEvent, BuildStatus, CacheChange, CacheDecision, CacheDiff, StepError } from './events';
 import type { BaseRef, BuildArgDeclaration, BuildGraph, GraphEdge, GraphStage, GraphStep } from './graph';
@@ -90,25 +91,11 @@ export const isImportPart = isShape<ImportPart>({
 const isRange = isShape<LineRange>({ start: isCount, end: isCount });
 const isBuildStatus = oneOf<BuildStatus>('succeeded', 'failed', 'cancelled');
 const isTally = isShape<StepTally>({ total: isCount, built: isCount, cached: isCount, failed: isCount });
-const isRequest = isShape<BuildRequest>(
-  {
-    context: isString,
-    dockerfile: isString,
-    target: isString,
-    buildArgs: isStringRecord,
-    tags: isArrayOf(isString),
-    noCache: isBoolean,
-    breakpoints: isArrayOf(isString),
-    breakOnFailure: isBoolean,
-    engine: isString,
-  },
-  ['target', 'breakpoints', 'breakOnFailure', 'engine'],
-);
 
 export const isBuildSummary = isShape<BuildSummary>(
   {
     buildId: isId,
-    request: isRequest,
+    request: isBuildRequest,
     status: oneOf<BuildSummary['status']>('running', 'succeeded', 'failed', 'cancelled'),
     startedAt: isFiniteNumber,
     retryOf: isId,

@@ -62,6 +62,8 @@ export interface BuildEngine {
   noCache: ImageCache;
   version: string;
   architecture: string;
+  /** Runs a whole build inside the engine's bookkeeping of what it makes (the app's image ledger). */
+  scope?: (buildId: string, run: () => Promise<BuildResult>) => Promise<BuildResult>;
 }
 
 export interface BuildResult {
@@ -147,6 +149,10 @@ export class BuildSession {
   };
 
   async run(): Promise<BuildResult> {
+    return this.engine.scope ? this.engine.scope(this.id, () => this.runBuild()) : this.runBuild();
+  }
+
+  private async runBuild(): Promise<BuildResult> {
     const started = Date.now();
     let graph: BuildGraph | undefined;
     let context: ContextSource | undefined;

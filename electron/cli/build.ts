@@ -54,7 +54,7 @@ export async function buildCommand(argv: string[], globals: EndpointChoice = {})
   const { docker } = connectTo({ host: values.host ?? globals.host, context: values.context ?? globals.context });
   const home = slipwayHome();
   const engine = await createBuildEngine(docker, home);
-  await sweepLeftovers(docker);
+  await sweepLeftovers(docker, home);
   const session = new BuildSession(engine, {
     context,
     dockerfile,

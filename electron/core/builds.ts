@@ -14,6 +14,8 @@ import { Batcher } from './batcher';
 import { DebugManager } from './debug';
 import type { EngineHandle, EnginePool } from './engine-pool';
 import { EventLog } from './event-log';
+import { buildFiles } from './history-files';
+import { LogSpill } from './log-spill';
 import { BuildHistory } from './history';
 import { HistoryRefusal } from './history-record';
 import { LayerViews } from './layers-build';
@@ -80,6 +82,7 @@ export class BuildManager {
       keepFailed: !!request.breakOnFailure,
       breakpoints: request.breakpoints ?? [],
       breakOnFailure: !!request.breakOnFailure,
+      ...(request.secrets ? { secrets: request.secrets } : {}),
       concurrency: 4,
       layers: this.layers().store,
     });
@@ -94,18 +97,22 @@ export class BuildManager {
       this.publish.events({ buildId: session.id, events, from: sent });
       sent += events.length;
     });
-    session.onEvent((event) => {
+    const publish = (event: BuildEvent) => {
       layers.observe(event);
       this.debug.observe(event);
       log.append(event);
       recorder.observe(event);
       batcher.push(event);
       if (event.type === 'build-finished') batcher.flush();
-    });
+    };
+    // A step's output past a few MiB goes to a file, not to memory and events (log-spill.ts).
+    const spill = new LogSpill(buildFiles(join(this.home, 'builds'), session.id).stepLogs);
+    session.onEvent((event) => spill.filter(event, publish));
 
     this.publish.summary(summary);
     void session.run().then(async (result) => {
       summary.status = result.status;
+      await spill.close();
       await log.flush();
       await recorder.finish();
       this.publish.summary(summary);

@@ -70,7 +70,7 @@ export class EnginePool {
     };
     this.handles.set(name, handle);
     // Leftovers of builds that died with an earlier process; an engine that is down is not an error here.
-    void sweepLeftovers(docker).catch(() => {});
+    void sweepLeftovers(docker, this.home).catch(() => {});
     return handle;
   }
 }

@@ -29,6 +29,8 @@ export const buildFiles = (dir: string, buildId: string) => ({
   dockerfile: join(dir, `${buildId}.Dockerfile`),
   /** Made (exclusively) by whoever closes an interrupted build's log, so only one does. */
   closing: join(dir, `${buildId}.closing`),
+  /** The complete output of steps that printed too much for events (log-spill.ts), one file each. */
+  stepLogs: join(dir, `${buildId}.logs`),
 });
 
 /** Writes the whole file or leaves the old one: a temporary sibling renamed over it. */
@@ -120,5 +122,5 @@ export async function appendEvents(path: string, events: readonly BuildEvent[]):
 }
 
 export async function removeBuildFiles(dir: string, buildId: string): Promise<void> {
-  await Promise.all(Object.values(buildFiles(dir, buildId)).map((path) => rm(path, { force: true })));
+  await Promise.all(Object.values(buildFiles(dir, buildId)).map((path) => rm(path, { force: true, recursive: true })));
 }

@@ -12,6 +12,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import type { EngineContextInfo } from '../../shared/engines';
+import { hostKeyVerifier } from './known-hosts';
 
 /** The name docker gives the engine of DOCKER_HOST or the local socket. */
 export const DEFAULT_CONTEXT = 'default';
@@ -110,8 +111,9 @@ export function dockerOptions(endpoint: EngineEndpoint, env: Env = process.env):
   const url = parseHost(endpoint.host);
   if (url.kind === 'socket') return { ...none, socketPath: url.path };
   if (url.kind === 'ssh') {
-    const sshOptions = sshAuth(env);
-    return { ...none, protocol: 'ssh', host: url.hostname, port: url.port || '22', ...(url.username ? { username: url.username } : {}), sshOptions };
+    const port = url.port || '22';
+    const sshOptions = { ...sshAuth(env), hostVerifier: hostKeyVerifier(knownHostsFile(env), url.hostname, Number(port)) };
+    return { ...none, protocol: 'ssh', host: url.hostname, port, ...(url.username ? { username: url.username } : {}), sshOptions };
   }
   const tls = endpoint.tls;
   if (!tls) return { ...none, protocol: 'http', host: url.hostname, port: url.port || '2375' };
@@ -245,6 +247,11 @@ function hostProblem(host: string): string | undefined {
   } catch (err) {
     return (err as Error).message;
   }
+}
+
+/** The known_hosts file ssh:// engines' host keys are checked against. */
+export function knownHostsFile(env: Env): string {
+  return join(env.HOME || homedir(), '.ssh', 'known_hosts');
 }
 
 /**

@@ -1,7 +1,7 @@
 import Docker from 'dockerode';
 import type { EngineInfo } from '../../shared/contract';
 import { clientAddress } from './connect';
-import { tlsFailure } from './connection-errors';
+import { connectionFailure } from './connection-errors';
 import { isPodman } from './podman';
 
 /**
@@ -22,7 +22,7 @@ export class EngineUnavailableError extends Error {
   constructor(cause: unknown, address = engineAddress()) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(
-      tlsFailure(cause, address) ??
+      connectionFailure(cause, address) ??
         `No Docker engine answers at ${address} (${reason}). ` +
           'Start Docker (on Linux: `sudo dockerd &` or `sudo systemctl start docker`), or set DOCKER_HOST.',
     );
@@ -40,8 +40,67 @@ export async function engineInfo(docker: Docker): Promise<EngineInfo> {
   return { version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch, ...(isPodman(v) ? { kind: 'podman' as const } : {}) };
 }
 
-/** A failure to reach the engine at all (socket missing or refusing), as opposed to an engine error. */
+/** Where this client talks to: its socket or host, in DOCKER_HOST's form. */
+export function engineAddressOf(docker: Docker): string {
+  const modem = docker.modem as { socketPath?: unknown; host?: unknown; port?: unknown; protocol?: unknown };
+  if (typeof modem.socketPath === 'string') return `${process.platform === 'win32' ? 'npipe' : 'unix'}://${modem.socketPath}`;
+  if (typeof modem.host === 'string') {
+    const scheme = modem.protocol === 'ssh' ? 'ssh' : 'tcp';
+    return `${scheme}://${modem.host}${modem.port !== undefined ? `:${String(modem.port)}` : ''}`;
+  }
+  return engineAddress();
+}
+
+/** The connection codes that mean the engine (or the way to it) went away, not that it refused a request. */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']);
+
+/** A failure to reach the engine at all (socket missing, refusing, or cut mid-call), as opposed to an engine error. */
 export function isEngineConnectionError(err: unknown): boolean {
-  const { code, address } = err as { code?: string; address?: string };
-  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || (code === 'ENOENT' && address !== undefined);
+  if (typeof err !== 'object' || err === null) return false;
+  if (err instanceof EngineConnectionLost) return true;
+  const { code, address, message } = err as { code?: string; address?: string; message?: string };
+  if (code !== undefined && CONNECTION_CODES.has(code)) return true;
+  if (code === 'ENOENT' && address !== undefined) return true;
+  // Node's words for a connection closed before (or while) the answer came.
+  return typeof message === 'string' && /^(socket hang up|aborted)$/.test(message);
+}
+
+/**
+ * The engine went away while Slipway was using it (it stopped, restarted or crashed, or the
+ * connection to it broke): one message for every call that was cut short, saying what to do.
+ */
+export class EngineConnectionLost extends Error {
+  override readonly name = 'EngineConnectionLost';
+  readonly code = 'ENGINE_CONNECTION_LOST';
+  constructor(
+    readonly address: string,
+    reason: string,
+  ) {
+    super(
+      `Lost the connection to the Docker engine at ${address} (${reason}). ` +
+        'The engine stopped or restarted during the build: start it again (on Linux: `sudo systemctl start docker`), then retry the build.',
+    );
+  }
+}
+
+/** True when the engine answers a ping within `timeoutMs`. */
+export async function engineAnswers(docker: Docker, timeoutMs = 5_000): Promise<boolean> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new Error('no answer'));
+    }, timeoutMs);
+  });
+  // dockerode's ping takes an abort signal; its typings do not say so.
+  const ping = docker.ping as unknown as (options: { abortSignal: AbortSignal }) => Promise<unknown>;
+  try {
+    await Promise.race([ping.call(docker, { abortSignal: controller.signal }), timedOut]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }

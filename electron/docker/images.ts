@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import tar from 'tar-stream';
@@ -7,9 +6,10 @@ import type { CommitRequest, Image, ImageBackend } from '../builder/backend';
 import type { ImageConfigFile, RunConfig } from '../builder/image/config';
 import type { ConfigStore } from '../builder/image/config-store';
 import { identicalConfig } from '../builder/image/compare';
-import { exportLayers, type ExportedLayers } from './podman';
+import { exportLayers, packLayer, type ExportedLayers } from './podman';
 import { registryAuthFor } from './registry-auth';
 import { drain, readAll } from './streams';
+import { noteImageMade } from './image-ledger';
 
 interface InspectInfo {
   Id: string;
@@ -106,6 +106,11 @@ export class DockerImages implements ImageBackend {
     pack.entry({ name: `${hex}.json` }, json);
     // The empty layer may be new to the engine: it is the one layer small enough to always send.
     file.rootfs.diff_ids.forEach((id, i) => id === EMPTY_LAYER && pack.entry({ name: `${i}/layer.tar` }, Buffer.alloc(1024)));
+    // Written down before the engine has it: a build that dies from here on leaves no image
+    // unaccounted for (image-ledger.ts). An image without a creation time is the empty base of a
+    // scratch stage, the same for every build: never one build's to remove.
+    const ledgered = file.created !== undefined;
+    if (ledgered) await noteImageMade(`sha256:${hex}`);
     const writing = exported ? packLayers(pack, file.rootfs.diff_ids, exported) : Promise.resolve();
     const loading = writing.then(
       () => {
@@ -122,6 +127,7 @@ export class DockerImages implements ImageBackend {
     // Docker says "Loaded image ID: sha256:…", Podman "Loaded image: sha256:…".
     const loaded = /Loaded image(?: ID)?: (sha256:[0-9a-f]{64})/.exec(output)?.[1];
     if (!loaded) throw new Error(`the engine did not load the image: ${output.trim() || 'no answer'}`);
+    if (ledgered && loaded !== `sha256:${hex}`) await noteImageMade(loaded);
     await this.configs.put(loaded, file);
     return (await this.findImage(loaded))!;
   }
@@ -138,6 +144,7 @@ export class DockerImages implements ImageBackend {
         (err: unknown, data: unknown) => (err ? reject(err) : resolve(data as { Id: string })),
       ),
     );
+    await noteImageMade(committed.Id);
     const info = (await this.docker.getImage(committed.Id).inspect()) as unknown as InspectInfo;
     const parent = await this.imageConfigFile(request.parent);
     let layers = info.RootFS?.Layers ?? [];
@@ -251,12 +258,7 @@ async function packLayers(pack: tar.Pack, diffIds: string[], exported: ExportedL
     if (id === EMPTY_LAYER) continue;
     const layer = exported.layers.get(id);
     if (!layer) throw new Error(`the engine's export holds no layer ${id.slice(0, 19)}: cannot send the image's layers with its config`);
-    await new Promise<void>((resolve, reject) => {
-      const entry = pack.entry({ name: `${i}/layer.tar`, size: layer.size }, (err) => (err ? reject(err) : resolve()));
-      const source = createReadStream(layer.path);
-      source.on('error', reject);
-      source.pipe(entry as unknown as NodeJS.WritableStream);
-    });
+    await packLayer(pack, `${i}/layer.tar`, layer);
   }
 }
 

@@ -18,7 +18,10 @@ import type { ConfigStore } from '../builder/image/config-store';
 import type { ImageConfigFile } from '../builder/image/config';
 import type { LayerRewriter } from '../builder/run/backend';
 import { TarFilter } from '../builder/run/tar-filter';
+import { EMPTY_LAYER } from './images';
+import { exportLayers, packLayer } from './podman';
 import { drain, readAll } from './streams';
+import { noteImageMade } from './image-ledger';
 
 interface FilteredLayer {
   path: string;
@@ -31,6 +34,8 @@ export class DockerLayerRewriter implements LayerRewriter {
     private readonly docker: Docker,
     private readonly images: ImageBackend,
     private readonly configs: ConfigStore,
+    /** The engine's `docker load` takes only complete archives (Podman, podman.ts): send the lower layers too. */
+    private readonly options: { loadNeedsLayers?: boolean } = {},
   ) {}
 
   async dropFromTopLayer(image: string, file: ImageConfigFile, parent: string, drop: (path: string) => boolean): Promise<Image> {
@@ -66,7 +71,8 @@ export class DockerLayerRewriter implements LayerRewriter {
     let n = 0;
     extract.on('entry', (header, stream, next) => {
       const candidate =
-        header.type === 'file' && (header.name.endsWith('/layer.tar') || header.name === `blobs/sha256/${topHex}`) && !found;
+        // `<id>/layer.tar` (Docker), `<digest>.tar` (Podman), or an OCI blob.
+        header.type === 'file' && (header.name.endsWith('.tar') || header.name === `blobs/sha256/${topHex}`) && !found;
       if (!candidate) {
         drain(stream).then(() => next(), next);
         return;
@@ -97,10 +103,20 @@ export class DockerLayerRewriter implements LayerRewriter {
     const json = Buffer.from(JSON.stringify(file));
     const hex = createHash('sha256').update(json).digest('hex');
     const layers = file.rootfs.diff_ids.map((_, i) => `${i}/layer.tar`);
+    // Written down before the engine has it (image-ledger.ts).
+    await noteImageMade(`sha256:${hex}`);
     const pack = tar.pack();
     const loading = this.docker.loadImage(pack as unknown as NodeJS.ReadableStream, { quiet: true }).then((s) => readAll(s as NodeJS.ReadableStream));
+    const lower = layerPath ? file.rootfs.diff_ids.slice(0, -1) : file.rootfs.diff_ids;
+    const exported = this.options.loadNeedsLayers ? await exportLayers(this.docker, parent, new Set(lower.filter((id) => id !== EMPTY_LAYER))) : undefined;
     const written = (async () => {
       await addEntry(pack, { name: `${hex}.json` }, json);
+      for (const [i, id] of exported ? lower.entries() : []) {
+        const layer = exported!.layers.get(id);
+        if (id === EMPTY_LAYER) await addEntry(pack, { name: layers[i]! }, Buffer.alloc(1024));
+        else if (layer) await packLayer(pack, layers[i]!, layer);
+        else throw new Error(`the export of ${parent} does not hold its layer ${id}`);
+      }
       if (layerPath) {
         const size = (await stat(layerPath)).size;
         await addEntry(pack, { name: layers.at(-1)!, size }, createReadStream(layerPath));
@@ -108,9 +124,10 @@ export class DockerLayerRewriter implements LayerRewriter {
       await addEntry(pack, { name: 'manifest.json' }, Buffer.from(JSON.stringify([{ Config: `${hex}.json`, RepoTags: null, Layers: layers, Parent: parent }])));
       pack.finalize();
     })();
-    const [output] = await Promise.all([loading, written]);
+    const [output] = await Promise.all([loading, written.catch((err: unknown) => pack.destroy(err as Error))]).finally(() => exported?.close());
     const text = output.toString();
-    const loaded = /Loaded image ID: (sha256:[0-9a-f]{64})/.exec(text)?.[1];
+    // Docker says "Loaded image ID: sha256:…", Podman "Loaded image: sha256:…".
+    const loaded = /Loaded image(?: ID)?: (sha256:[0-9a-f]{64})/.exec(text)?.[1];
     if (!loaded) throw new Error(`the engine did not load the edited image: ${text.trim() || 'no answer'}`);
     return loaded;
   }

@@ -6,7 +6,7 @@
  * kept in a temporary file only while the new image is loaded.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +74,16 @@ export async function exportLayers(docker: Docker, image: string, wanted: Readon
     await close();
     throw err;
   }
+}
+
+/** One exported layer as the archive entry `name`, streamed from its file. */
+export function packLayer(pack: tar.Pack, name: string, layer: LayerFile): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const entry = pack.entry({ name, size: layer.size }, (err) => (err ? reject(err) : resolve()));
+    const source = createReadStream(layer.path);
+    source.on('error', reject);
+    source.pipe(entry as unknown as NodeJS.WritableStream);
+  });
 }
 
 async function writeHashed(input: Readable, path: string): Promise<{ digest: string; size: number }> {

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, protocol, session, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
 import { createCore } from '../core/app-core';
 import { contentSecurityPolicy } from '../core/csp';
 import { StaticFiles } from '../web/static-files';
 import { APP_PAGE, APP_SCHEME, appResponse } from './app-protocol';
 import { wireIpc, type SendToWindows } from './ipc';
+import { harden, lockDownSession } from './security';
 import { isTrustedSender, rendererUrlCheck } from './trust';
 
 // Thin glue: the window, Electron's security baseline, and the contract wired to the core (ipc.ts).
@@ -25,18 +26,15 @@ function createWindow(): BrowserWindow {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      // A middle click on a link would ask for a new window (denied anyway, see harden()).
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   if (devServer) void win.loadURL(devServer);
   else void win.loadURL(APP_PAGE);
   return win;
-}
-
-/** Every web contents, present and future: no navigation away, no new windows, no webviews. */
-function harden(contents: WebContents): void {
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  contents.on('will-navigate', (event) => event.preventDefault());
-  contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
 const sendToWindows: SendToWindows = (channel, payload) => {
@@ -49,15 +47,13 @@ app.on('web-contents-created', (_event, contents) => harden(contents));
 
 void app.whenReady().then(() => {
   const csp = contentSecurityPolicy(devServer ? [new URL(devServer).origin.replace(/^http/, 'ws')] : []);
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
-  });
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  const files = StaticFiles.open(rendererDir);
-  protocol.handle(APP_SCHEME, async (request) => appResponse(await files, request.url, csp));
+  const isRendererUrl = rendererUrlCheck(devServer);
+  lockDownSession(session.defaultSession, csp, isRendererUrl);
+  // Opened on the first request: with the dev server there may be no built renderer at all.
+  let files: Promise<StaticFiles> | undefined;
+  protocol.handle(APP_SCHEME, async (request) => appResponse(await (files ??= StaticFiles.open(rendererDir)), request.url, csp));
 
   const core = createCore();
-  const isRendererUrl = rendererUrlCheck(devServer);
   wireIpc(
     ipcMain,
     core,

@@ -1,5 +1,6 @@
 import { useEffect, useState, type DragEvent } from 'react';
 import { Sidebar } from './context/Sidebar';
+import { EngineName } from './engines/EngineName';
 import { HistoryButton, HistorySwitch } from './history/HistoryPage';
 import { useEngine } from './store/engine';
 import { openContext, reopenLastContext } from './store/setup';
@@ -16,7 +17,8 @@ function EnginePill() {
     case 'ready':
       return (
         <span className="pill ok" data-testid="engine-version" title={`API ${engine.info.apiVersion}, ${engine.info.os}/${engine.info.arch}`}>
-          Docker {engine.info.version}
+          {engine.info.kind === 'podman' ? 'Podman' : 'Docker'} {engine.info.version}
+          <EngineName />
         </span>
       );
     case 'unavailable':

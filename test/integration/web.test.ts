@@ -327,6 +327,47 @@ describe('slipway serve', () => {
     expect(await exited).toEqual([0, null]);
   });
 
+  it('prints the token once, in that URL, and nowhere else, whatever requests come', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'slipway-home-'));
+    const child = spawn(process.execPath, [resolve('bin/slipway.mjs'), 'serve', '--port', '0'], {
+      env: { ...process.env, SLIPWAY_FROM_SOURCE: '1', SLIPWAY_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = once(child, 'exit');
+    let token = '';
+    try {
+      const deadline = Date.now() + 90_000;
+      while (!/running at (\S+)\n/.test(stdout)) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no URL printed: ${stdout}${stderr}`);
+        await new Promise((wake) => setTimeout(wake, 100));
+      }
+      const url = new URL(stdout.match(/running at (\S+)\n/)![1]!);
+      token = url.searchParams.get('token')!;
+      const port = Number(url.port);
+      // Bad requests of every kind, and a good one, then a clean stop.
+      await get(port, `/?token=${token.slice(0, -1)}`);
+      await get(port, `/?token=${token}`, { Host: 'evil.example' });
+      await get(port, `/nope?token=${token}`, {}, 'OPTIONS');
+      expect(await handshake(port, `?token=${token}`, 'http://evil.example')).toBe(403);
+      const socket = await handshake(port, `?token=${token}`, `http://127.0.0.1:${port}`);
+      if (typeof socket === 'number') throw new Error(`handshake refused: ${socket}`);
+      socket.send('{not json');
+      socket.send(JSON.stringify({ id: 1, channel: `slipway:${token}:x` }));
+      await new Promise((wake) => setTimeout(wake, 200));
+      socket.terminate();
+    } finally {
+      child.kill('SIGTERM');
+    }
+    await exited;
+    expect(stdout.split(token).length - 1).toBe(1);
+    expect(stderr).not.toContain(token);
+    expect(stderr).not.toContain(token.slice(0, 16));
+  });
+
   it('refuses a bad --port', async () => {
     const child = spawn(process.execPath, [resolve('bin/slipway.mjs'), 'serve', '--port', 'eighty'], {
       env: { ...process.env, SLIPWAY_FROM_SOURCE: '1' },

@@ -109,7 +109,7 @@ const keyValues = fc
 const stageNames = ['base', 'build', 'a', 'b-1', 'x.y', '0', 'BAD!', 'scratch'];
 
 const fromArgs = fc.oneof(
-  { weight: 6, arbitrary: fc.tuple(fc.constantFrom('local/busybox', 'scratch', 'alpine:3', '$a', '${a:-x}', ...stageNames), fc.option(fc.constantFrom(...stageNames)))
+  { weight: 6, arbitrary: fc.tuple(fc.oneof({ weight: 6, arbitrary: fc.constantFrom('local/busybox', 'scratch', 'alpine:3', '$a', '${a:-x}', ...stageNames) }, { weight: 1, arbitrary: lineWord }), fc.option(fc.constantFrom(...stageNames)))
     .map(([image, name]) => (name ? `${image} AS ${name}` : image)) },
   { weight: 1, arbitrary: shellArgs },
 );
@@ -197,6 +197,9 @@ const directives = fc.oneof(
   { weight: 1, arbitrary: fc.array(fc.constantFrom(...DIRECTIVES, '#escape=x', '# check=bogus', '# escape='), { maxLength: 3 }) },
 );
 
+/** ARGs before the first FROM, whose defaults are expanded before any stage. */
+const metaArgLines = fc.array(fc.tuple(fc.constantFrom(...NAMES.slice(0, 5)), lineWord).map(([name, value]) => `ARG ${name}=${value}`), { maxLength: 2 });
+
 /** A Dockerfile line by line, and how the lines are joined. */
 const file = (chaos: boolean) =>
   fc
@@ -213,12 +216,14 @@ const file = (chaos: boolean) =>
       fc.boolean(),
       fc.boolean(),
       fc.nat(chaos ? 1 : 9),
+      metaArgLines,
     )
-    .chain(([heads, lines, continueAt, eol, bom, finalNewline, fromFirst]) => {
+    .chain(([heads, lines, continueAt, eol, bom, finalNewline, fromFirst, metaArgs]) => {
       const escape = heads.some((d) => /escape\s*=\s*`/i.test(d)) ? '`' : '\\';
       const otherEscape = escape === '`' ? '\\' : '`';
       // Most files start with FROM, so the later stages (instructions, graph, checks) run too.
-      const body = fromFirst !== 0 ? [{ text: 'FROM local/busybox AS base', body: [] as string[] }, ...lines] : lines;
+      const from = [...metaArgs.map((text) => ({ text, body: [] as string[] })), { text: 'FROM local/busybox AS base', body: [] as string[] }];
+      const body = fromFirst !== 0 ? [...from, ...lines] : lines;
       const pieces = body.map((line, i) => {
         // Some lines are continued; in chaos, now and then with the escape token not in force.
         const split = continueAt[i] ?? 99;

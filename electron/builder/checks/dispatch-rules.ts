@@ -65,24 +65,36 @@ interface Expanded {
 
 export function checkDispatch(inputs: DispatchInputs): void {
   const states = new Map<number, StageState>();
+  // The first stage of each name, found once: thousands of stages must not cost stages².
+  const firstNamed = new Map<string, CheckedStage>();
+  for (const stage of inputs.layout.stages) {
+    const name = stage.from.command.stageName;
+    if (name !== undefined && !firstNamed.has(name)) firstNamed.set(name, stage);
+  }
   try {
     for (const stage of inputs.layout.stages) {
       if (!inputs.dispatched(stage.index)) continue;
-      states.set(stage.index, new StageRun(inputs, stage, baseState(inputs, stage, states)).run());
+      states.set(stage.index, new StageRun(inputs, stage, baseState(inputs, stage, states, firstNamed)).run());
     }
   } catch (err) {
     if (!(err instanceof StopDispatch)) throw err;
   }
 }
 
-function baseState(inputs: DispatchInputs, stage: CheckedStage, states: ReadonlyMap<number, StageState>): StageState {
+function baseState(
+  inputs: DispatchInputs,
+  stage: CheckedStage,
+  states: ReadonlyMap<number, StageState>,
+  firstNamed: ReadonlyMap<string, CheckedStage>,
+): StageState {
   let name: string;
   try {
     name = inputs.lexer.processWord(stage.from.command.baseName, inputs.globals);
   } catch {
     throw new StopDispatch();
   }
-  const named = inputs.layout.stages.find((s) => s.from.command.stageName === name.toLowerCase() && s.index < stage.index);
+  const first = firstNamed.get(name.toLowerCase());
+  const named = first && first.index < stage.index ? first : undefined;
   let state: StageState;
   if (named) {
     const parent = states.get(named.index);

@@ -13,6 +13,8 @@ export type ContextErrorCode =
   | 'unreadable'
   /** The file changed while it was hashed or sent. */
   | 'changed'
+  /** An entry the classic builder would copy but Slipway cannot (a named pipe, a non-UTF-8 name). */
+  | 'unsupported'
   /** The context folder or its .dockerignore is unusable. */
   | 'invalid';
 
@@ -52,6 +54,11 @@ export function unreadableFileError(absolutePath: string): ContextError {
 /** The CLI's wording for a directory it cannot list. */
 export function unreadableDirectoryError(absolutePath: string): ContextError {
   return new ContextError(`can't stat '${absolutePath}'`, 'unreadable');
+}
+
+/** A source includes something Slipway cannot copy; the classic builder would have. */
+export function unsupportedEntryError(path: string, reason: string): ContextError {
+  return new ContextError(`cannot copy ${path} from the build context: ${reason}, which Slipway does not support`, 'unsupported');
 }
 
 export function changedFileError(path: string): ContextError {

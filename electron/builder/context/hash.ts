@@ -14,6 +14,9 @@ import type { ContextNode, ContextView } from './view';
 
 const PARALLEL_FILES = 16;
 
+/** A copied directory takes everything in it: what Slipway cannot carry must fail the copy. */
+const everything = (): boolean => true;
+
 export class ContextHasher {
   private readonly sums = new Map<string, Promise<string>>();
 
@@ -32,7 +35,7 @@ export class ContextHasher {
 
   private async directoryHash(directory: string): Promise<string> {
     const nodes: ContextNode[] = [];
-    for await (const node of this.view.walk(directory, { includeSelf: directory !== '.' })) nodes.push(node);
+    for await (const node of this.view.walk(directory, { includeSelf: directory !== '.', strict: everything })) nodes.push(node);
     const hashes: string[] = [];
     await forEachLimited(nodes, PARALLEL_FILES, async (node) => {
       const hash = await this.pathHash(node);

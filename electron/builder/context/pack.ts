@@ -101,7 +101,7 @@ class TarWriter {
       }
       batch = [];
     };
-    for await (const node of this.view.walk(directory)) {
+    for await (const node of this.view.walk(directory, { strict: () => true })) {
       batch.push(node);
       if (batch.length === READ_AHEAD) await flush();
     }

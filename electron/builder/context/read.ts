@@ -67,7 +67,8 @@ async function openInside(root: string, path: string): Promise<fs.FileHandle> {
   const absolute = absolutePath(root, path);
   let handle: fs.FileHandle;
   try {
-    handle = await fs.open(absolute, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    // O_NONBLOCK: a file swapped for a named pipe since it was listed must not block the open.
+    handle = await fs.open(absolute, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
     const code = errorCode(err);
     if (code === 'EACCES' || code === 'EPERM') throw unreadableFileError(absolute);

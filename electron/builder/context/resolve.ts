@@ -4,7 +4,7 @@
  * filepath.Match against every context path in walk order, and each path is followed through
  * symlinks without leaving the context.
  */
-import { forbiddenPathError, notFoundError } from './errors';
+import { forbiddenPathError, notFoundError, unsupportedEntryError } from './errors';
 import { containsWildcards, matchGoPattern } from './match';
 import { cleanPath } from './paths';
 import { followSymlinksInScope, SymlinkLoopError } from './scope';
@@ -22,7 +22,9 @@ export async function resolveSource(view: ContextView, source: string): Promise<
   if (!containsWildcards(path)) return [await resolvePath(view, path)];
 
   const entries: ContextEntry[] = [];
-  for await (const node of view.walk('.', { descend: wildcardDescent(path) })) {
+  // What the pattern matches but Slipway cannot carry fails the copy instead of going missing.
+  const strict = (candidate: string) => matchGoPattern(path, candidate);
+  for await (const node of view.walk('.', { descend: wildcardDescent(path), strict })) {
     // A matched path is resolved like a plain one, so a matched dangling symlink still fails.
     if (matchGoPattern(path, node.path)) entries.push(await resolvePath(view, node.path));
   }
@@ -37,7 +39,10 @@ export async function resolvePath(view: ContextView, path: string): Promise<Cont
   try {
     const target = await followSymlinksInScope(view.scope, clean);
     const node = await view.node(target);
-    if (!node) throw notFoundError(path);
+    if (!node) {
+      const special = await view.specialFileAt(target);
+      throw special ? unsupportedEntryError(clean, `it is ${special}`) : notFoundError(path);
+    }
     return entryFromNode(node, clean);
   } catch (err) {
     // Go fails these inside FollowSymlinkInScope, which the engine reports as a forbidden path.

@@ -4,8 +4,9 @@
  * engine creates (mode 0755) to hold entries re-included below an excluded directory. Reads
  * metadata lazily and never follows a symlink; every path stays under the root.
  */
+import { isUtf8 } from 'node:buffer';
 import { promises as fs, type BigIntStats, type Dirent } from 'node:fs';
-import { errorCode, unreadableDirectoryError, unreadableFileError } from './errors';
+import { errorCode, unreadableDirectoryError, unreadableFileError, unsupportedEntryError } from './errors';
 import { absolutePath, childPath, compareGoStrings } from './paths';
 import type { ExclusionRules } from './rules';
 import type { ScopedFileSystem } from './scope';
@@ -43,6 +44,18 @@ export interface WalkOptions {
   includeSelf?: boolean;
   /** Whether to go into a directory (its entries are skipped when false). */
   descend?: (directory: string) => boolean;
+  /**
+   * For a walk that copies or hashes what it finds: an entry the engine would have but Slipway
+   * cannot carry (see unsupportedIn) fails the walk when this says it is wanted. Otherwise such
+   * entries are left out without a word (the context inspector lists what it can).
+   */
+  strict?: (path: string) => boolean;
+}
+
+/** A directory listing: entries with UTF-8 names, and the raw names that are not UTF-8. */
+interface Listing {
+  entries: Dirent[];
+  invalidNames: Buffer[];
 }
 
 export class ContextView {
@@ -100,11 +113,49 @@ export class ContextView {
       const self = await this.node(directory);
       if (self) yield self;
     }
+    if (options.strict) await this.rejectUnsupported(directory, options.strict);
     for (const child of await this.children(directory)) {
       yield child;
       if (child.type === 'directory' && (options.descend?.(child.path) ?? true)) {
-        yield* this.walk(child.path, { descend: options.descend });
+        yield* this.walk(child.path, { descend: options.descend, strict: options.strict });
       }
+    }
+  }
+
+  /**
+   * What the CLI would send from this present directory that Slipway cannot: named pipes and
+   * device files (hashing or packing them would block on the pipe or read the device), and
+   * names that are not UTF-8 (paths here are strings). Sockets are left out by the CLI too.
+   */
+  async unsupportedIn(directory: string): Promise<{ path: string; reason: string }[]> {
+    const { entries, invalidNames } = await this.list(directory);
+    const found: { path: string; reason: string }[] = [];
+    for (const name of invalidNames) {
+      const path = childPath(directory, name.toString('utf8'));
+      if (this.rules.walkVerdict(path, false) === 'sent') {
+        found.push({ path: childPath(directory, escapeBytes(name)), reason: 'its name is not valid UTF-8' });
+      }
+    }
+    for (const entry of entries) {
+      const kind = specialKind(entry);
+      const path = childPath(directory, entry.name);
+      if (kind && this.rules.walkVerdict(path, false) === 'sent' && !this.rules.isRemoved(path)) found.push({ path, reason: `it is ${kind}` });
+    }
+    return found;
+  }
+
+  /** Whether a path the engine has is a named pipe or a device file (see unsupportedIn). */
+  async specialFileAt(path: string): Promise<string | undefined> {
+    if (path === '.' || !(await this.parentsPresent(path))) return undefined;
+    const stats = await this.lstat(path);
+    const kind = stats && specialKind(stats);
+    if (!kind || this.rules.walkVerdict(path, false) !== 'sent' || this.rules.isRemoved(path)) return undefined;
+    return kind;
+  }
+
+  private async rejectUnsupported(directory: string, wanted: (path: string) => boolean): Promise<void> {
+    for (const { path, reason } of await this.unsupportedIn(directory)) {
+      if (wanted(path)) throw unsupportedEntryError(path, reason);
     }
   }
 
@@ -233,14 +284,25 @@ export class ContextView {
   }
 
   private async readdir(directory: string): Promise<Dirent[]> {
+    return (await this.list(directory)).entries;
+  }
+
+  /** Names are read as bytes: decoding a name that is not UTF-8 would change it (to U+FFFD). */
+  private async list(directory: string): Promise<Listing> {
     const absolute = absolutePath(this.root, directory);
-    let entries: Dirent[];
+    let raw: Dirent<Buffer>[];
     try {
-      entries = await fs.readdir(absolute, { withFileTypes: true });
+      raw = await fs.readdir(absolute, { withFileTypes: true, encoding: 'buffer' });
     } catch {
       throw unreadableDirectoryError(absolute);
     }
-    return entries.sort((a, b) => compareGoStrings(a.name, b.name));
+    const entries: Dirent[] = [];
+    const invalidNames: Buffer[] = [];
+    for (const entry of raw) {
+      if (!isUtf8(entry.name)) invalidNames.push(entry.name);
+      else entries.push(Object.assign(entry, { name: entry.name.toString('utf8') }) as unknown as Dirent);
+    }
+    return { entries: entries.sort((a, b) => compareGoStrings(a.name, b.name)), invalidNames };
   }
 }
 
@@ -251,6 +313,20 @@ function nodeType(stats: BigIntStats): NodeType | undefined {
   // Sockets, FIFOs and devices are left out. (The CLI sends FIFOs and devices, which a context
   // hardly ever holds; Slipway could not hash or pack them like regular entries anyway.)
   return undefined;
+}
+
+/** What a named pipe or device file is called in messages; undefined for anything else. */
+function specialKind(entry: Pick<Dirent, 'isFIFO' | 'isCharacterDevice' | 'isBlockDevice'>): string | undefined {
+  if (entry.isFIFO()) return 'a named pipe';
+  if (entry.isCharacterDevice() || entry.isBlockDevice()) return 'a device file';
+  return undefined;
+}
+
+/** A raw name for messages: ASCII as is, every other byte as \xNN. */
+function escapeBytes(name: Buffer): string {
+  let out = '';
+  for (const byte of name) out += byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0')}`;
+  return out;
 }
 
 function toNode(path: string, type: NodeType, stats: BigIntStats, implicit: boolean): ContextNode {

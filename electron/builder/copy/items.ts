@@ -13,7 +13,7 @@ import type { ExecBackend } from '../backend';
 import type { ContextSource, ContextEntry } from '../context';
 import { matchGoPattern } from '../context';
 import { chownHeader, type Identity } from './chown';
-import { isLocalArchive } from './archive-detect';
+import { isArchiveHead, readHead } from './archive-detect';
 import type { Download } from './download';
 import { retar } from './retar';
 
@@ -45,9 +45,10 @@ export async function contextItems(context: ContextSource, source: string, allow
 }
 
 async function contextItem(context: ContextSource, entry: ContextEntry, allowArchives: boolean): Promise<CopyItem> {
-  const full = posix.join(context.root, entry.path);
   const kind = entry.type === 'directory' ? 'directory' : 'file';
-  const archive = allowArchives && kind === 'file' && (await isLocalArchive(full));
+  // Read through the context, never by path: `link -> ../x.tar` resolves inside the context
+  // (to `x.tar` there), while the file system would follow it out of the context.
+  const archive = allowArchives && kind === 'file' && isArchiveHead(await readHead(context.read(entry)));
   return {
     hash: await context.hash(entry),
     kind,
@@ -60,7 +61,7 @@ async function contextItem(context: ContextSource, entry: ContextEntry, allowArc
       // The destination directory itself is created by the caller with the classic rules.
       return retar(packed, (h) => (kind === 'directory' && h.name.replace(/\/$/, '') === rel(target) ? undefined : chownHeader(h, owner)));
     },
-    raw: () => createReadStream(full),
+    raw: () => context.read(entry),
   };
 }
 

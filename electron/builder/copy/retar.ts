@@ -18,13 +18,21 @@ export function retar(source: Readable, rewrite: (header: Header) => Header | un
       stream.resume();
       return;
     }
-    const sink = pack.entry(out, (err) => next(err ?? undefined));
+    const sink = pack.entry(keepZeroMode(out), (err) => next(err ?? undefined));
     stream.pipe(sink as unknown as NodeJS.WritableStream);
   });
   extract.on('finish', () => pack.finalize());
   extract.on('error', (err) => pack.destroy(err));
   pipeline(source, extract as unknown as NodeJS.WritableStream).catch((err: Error) => pack.destroy(err));
   return pack as unknown as Readable;
+}
+
+/**
+ * tar-stream's pack replaces a zero mode (chmod 000) with its default 644/755. A file type bit
+ * makes the mode non-zero; the header keeps only the low 12 bits, so it is written as 0.
+ */
+function keepZeroMode(header: Header): Header {
+  return header.mode === 0 ? { ...header, mode: 0o100000 } : header;
 }
 
 /** A tar of directory entries only (the parents a copy must create). */

@@ -141,18 +141,30 @@ function crossStageRefs(command: Command): [string, EdgeKind][] {
   return [];
 }
 
+/** Depth-first, with a stack of its own: a chain of thousands of stages must not overflow ours. */
 function rejectCycles(deps: Set<number>[], keys: string[], stages: GraphStage[]): void {
   const state = new Array<'visiting' | 'done' | undefined>(deps.length);
-  const visit = (i: number): void => {
-    if (state[i] === 'done') return;
-    if (state[i] === 'visiting') {
-      throw new DockerfileError(`circular dependency detected on stage: ${keys[i]}`, stages[i]!.range);
+  for (let root = 0; root < deps.length; root++) {
+    if (state[root] === 'done') continue;
+    state[root] = 'visiting';
+    const path: { stage: number; next: Iterator<number> }[] = [{ stage: root, next: deps[root]!.values() }];
+    while (path.length > 0) {
+      const top = path[path.length - 1]!;
+      const step = top.next.next();
+      if (step.done) {
+        state[top.stage] = 'done';
+        path.pop();
+        continue;
+      }
+      const d = step.value;
+      if (state[d] === 'done') continue;
+      if (state[d] === 'visiting') {
+        throw new DockerfileError(`circular dependency detected on stage: ${keys[d]}`, stages[d]!.range);
+      }
+      state[d] = 'visiting';
+      path.push({ stage: d, next: deps[d]!.values() });
     }
-    state[i] = 'visiting';
-    for (const d of deps[i]!) visit(d);
-    state[i] = 'done';
-  };
-  deps.forEach((_, i) => visit(i));
+  }
 }
 
 function resolveTarget(target: string | undefined, byName: Map<string, number>, keys: string[]): number {
@@ -167,13 +179,15 @@ function resolveTarget(target: string | undefined, byName: Map<string, number>, 
 }
 
 function reachable(start: number, deps: Set<number>[]): Set<number> {
-  const seen = new Set<number>();
-  const walk = (i: number) => {
-    if (seen.has(i)) return;
-    seen.add(i);
-    deps[i]!.forEach(walk);
-  };
-  walk(start);
+  const seen = new Set<number>([start]);
+  const pending = [start];
+  for (let i = pending.pop(); i !== undefined; i = pending.pop()) {
+    for (const d of deps[i]!) {
+      if (seen.has(d)) continue;
+      seen.add(d);
+      pending.push(d);
+    }
+  }
   return seen;
 }
 

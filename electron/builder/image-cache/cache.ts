@@ -5,7 +5,7 @@
  * only if the image still exists; a torn or unreadable entry is a miss, never an error.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CacheDecision } from '../../../shared/events';
 import { canonicalConfig } from '../image/compare';
@@ -73,8 +73,14 @@ export class DiskImageCache implements ImageCache {
   private async write(path: string, entry: CacheEntry): Promise<void> {
     await mkdir(join(path, '..'), { recursive: true });
     const tmp = `${path}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`;
-    await writeFile(tmp, JSON.stringify(entry));
-    await rename(tmp, path);
+    try {
+      await writeFile(tmp, JSON.stringify(entry));
+      await rename(tmp, path);
+    } catch (err) {
+      // A full disk leaves half a temporary file: not an entry, but not to be left either.
+      await rm(tmp, { force: true }).catch(() => {});
+      throw err;
+    }
   }
 
   private entryPath(parent: string, probe: RunConfig): string {

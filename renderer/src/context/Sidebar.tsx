@@ -18,10 +18,13 @@ import { formatBytes, plural } from '../ui/format';
 import { BuildList } from './BuildList';
 import { CacheMountsSection } from '../cache-mounts/CacheMounts';
 import { BreakOnFailure } from '../debug/BreakOnFailure';
+import { EnginePicker } from '../engines/EnginePicker';
 import { ContextTree } from './ContextTree';
 import { FolderBrowser } from './FolderBrowser';
 import { InspectorButton } from '../inspector/ContextInspector';
 import './context.css';
+import { parseSecrets } from '../store/secrets';
+import { SecretsField } from './SecretsField';
 
 function ContextSection() {
   const path = useSetup((s) => s.path);
@@ -126,7 +129,16 @@ function BuildSection() {
 
   if (!summary) return null;
   const engineReady = engine.kind === 'ready';
-  const blocked = !outline ? (outlineError ? 'Fix the Dockerfile to build.' : 'Reading the Dockerfile…') : !engineReady ? 'The Docker engine is not available.' : null;
+  const secretsError = useSetup((s) => 'error' in parseSecrets(s.secrets));
+  const blocked = !outline
+    ? outlineError
+      ? 'Fix the Dockerfile to build.'
+      : 'Reading the Dockerfile…'
+    : !engineReady
+      ? 'The Docker engine is not available.'
+      : secretsError
+        ? 'Fix the secrets to build.'
+        : null;
 
   return (
     <section className="side-section">
@@ -185,10 +197,12 @@ function BuildSection() {
           </div>
         </div>
       )}
+      <EnginePicker />
       <label className="field">
         <span>Tags</span>
         <input type="text" value={tags} placeholder="myapp:latest, myapp:1.2" spellCheck={false} onChange={(e) => setTags(e.target.value)} data-testid="tags" />
       </label>
+      <SecretsField />
       <label className="check">
         <input type="checkbox" checked={noCache} onChange={(e) => setNoCache(e.target.checked)} data-testid="no-cache" />
         No cache <span className="muted">(run every step)</span>

@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { ImageSettings } from '../../../shared/contract';
 import { bridge, unwrap } from '../bridge';
+import { useBuilds } from '../store/builds';
 import { toBridgeError } from '../store/errors';
 import { formatDuration } from '../ui/format';
 import { FieldTable } from '../ui/FieldTable';
@@ -55,20 +56,22 @@ function configRows(settings: ImageSettings): [string, ReactNode][] {
 }
 
 /** The config of the image the step made: what a container of it would run. */
-export function ImageConfig({ imageId }: { imageId: string }) {
+export function ImageConfig({ imageId, buildId }: { imageId: string; buildId?: string | null }) {
+  // The image is on the engine its build ran on.
+  const engine = useBuilds((s) => (buildId ? s.summaries[buildId]?.request.engine : undefined));
   const [settings, setSettings] = useState<ImageSettings | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
     setSettings(null);
     setError(null);
-    unwrap(bridge().imageConfig({ imageId }))
+    unwrap(bridge().imageConfig({ imageId, ...(engine ? { engine } : {}) }))
       .then((s) => live && setSettings(s))
       .catch((err: unknown) => live && setError(toBridgeError(err).message));
     return () => {
       live = false;
     };
-  }, [imageId]);
+  }, [imageId, engine]);
 
   return (
     <section className="image-config" data-testid="image-config">

@@ -73,7 +73,7 @@ function Details({ step, state, stageName, buildId }: { step: GraphStep; state: 
     <div className="details" data-testid="step-details">
       <FieldTable rows={rows} />
       <CacheExplanation decision={state.cache} buildId={buildId} />
-      {state.imageId && <ImageConfig imageId={state.imageId} />}
+      {state.imageId && <ImageConfig imageId={state.imageId} buildId={buildId} />}
       {!buildId && <p className="muted details-hint">Not built yet: build to see this step&apos;s logs, cache decision, image and timing.</p>}
     </div>
   );

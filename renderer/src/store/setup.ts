@@ -8,6 +8,8 @@ import { bridge, unwrap } from '../bridge';
 import { selectBuild, setDockerfileText, upsertSummary } from './builds';
 import { toBridgeError } from './errors';
 import { debugRequestFields } from '../debug/store';
+import { engineChoice } from '../engines/store';
+import { parseSecrets } from './secrets';
 
 export interface SetupState {
   /** The path field as typed. */
@@ -23,6 +25,8 @@ export interface SetupState {
   /** Build args the user set (others take their Dockerfile defaults). */
   args: Readonly<Record<string, string>>;
   tags: string;
+  /** Build secrets as typed (store/secrets.ts). */
+  secrets: string;
   noCache: boolean;
   outlining: boolean;
   outline: OutlineResult | null;
@@ -53,6 +57,7 @@ export const useSetup = create<SetupState>()(() => ({
   target: '',
   args: {},
   tags: '',
+  secrets: '',
   noCache: false,
   outlining: false,
   outline: null,
@@ -132,6 +137,10 @@ export function setTags(tags: string): void {
   set({ tags });
 }
 
+export function setSecrets(secrets: string): void {
+  set({ secrets });
+}
+
 export function setNoCache(noCache: boolean): void {
   set({ noCache });
 }
@@ -170,6 +179,8 @@ export function parseTags(tags: string): string[] {
 
 export function buildRequest(state: SetupState = get()): BuildRequest | null {
   if (!state.context || !state.dockerfile) return null;
+  const secrets = parseSecrets(state.secrets);
+  if ('error' in secrets) return null;
   return {
     context: state.context,
     dockerfile: state.dockerfile,
@@ -177,7 +188,9 @@ export function buildRequest(state: SetupState = get()): BuildRequest | null {
     buildArgs: { ...state.args },
     tags: parseTags(state.tags),
     noCache: state.noCache,
+    ...(secrets.secrets.length ? { secrets: secrets.secrets } : {}),
     ...debugRequestFields(),
+    ...engineChoice(),
   };
 }
 

@@ -9,6 +9,7 @@ import type { BuildSummary } from '../../../shared/contract';
 import { ingestBatch, rememberedBuild, selectBuild, setDockerfileText, upsertSummary, useBuilds } from './builds';
 import { useEngine } from './engine';
 import { toBridgeError } from './errors';
+import { engineChoice } from '../engines/store';
 
 const fetching = new Map<string, { again: boolean; done: Promise<void> }>();
 
@@ -117,7 +118,10 @@ let engineTimer: ReturnType<typeof setTimeout> | undefined;
 export async function checkEngine(): Promise<void> {
   clearTimeout(engineTimer);
   try {
-    const info = await unwrap(bridge().engineInfo());
+    const asked = engineChoice();
+    const info = await unwrap(bridge().engineInfo(asked));
+    // The user chose another engine meanwhile: its own check answers.
+    if (asked?.engine !== engineChoice()?.engine) return;
     useEngine.setState({ engine: { kind: 'ready', info } });
   } catch (err) {
     const error = toBridgeError(err);

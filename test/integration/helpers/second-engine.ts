@@ -4,9 +4,9 @@
  * mid-build and start it again, without disturbing the engine other tests use. It starts with
  * the test base image copied over from the main engine, and is removed with all its state.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import Docker from 'dockerode';
@@ -22,6 +22,8 @@ export interface SecondEngine {
   stop(): Promise<void>;
   /** Starts dockerd again on the same state; resolves once it answers. */
   start(): Promise<void>;
+  /** Kills dockerd outright (SIGKILL, as a crash would): its containers' processes outlive it until destroy. */
+  crash(): Promise<void>;
   /** Stops it and deletes its state. */
   destroy(): Promise<void>;
   /** The end of dockerd's log, for failure messages. */
@@ -91,8 +93,17 @@ export async function startSecondEngine(): Promise<SecondEngine> {
     docker,
     stop,
     start,
+    async crash() {
+      const proc = child;
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+      proc.kill('SIGKILL');
+      await exited;
+    },
     async destroy() {
       await stop();
+      // After a crash, containerd and the containers' shims are still running, and mounted.
+      killProcessesUnder(root);
+      unmountUnder(root);
       await rm(root, { recursive: true, force: true }).catch(() => {});
     },
     logTail: () => tail(logPath),
@@ -107,6 +118,34 @@ export async function startSecondEngine(): Promise<SecondEngine> {
     throw err;
   }
   return engine;
+}
+
+/** Processes of this engine only (containerd, shims): their command line names its directory. */
+function killProcessesUnder(root: string): void {
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!cmdline.includes(`${root}/`)) continue;
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+}
+
+/** Mounts left under the engine's directory (a crashed engine does not unmount), deepest first. */
+function unmountUnder(root: string): void {
+  const mounts = readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[1] ?? '')
+    .filter((point) => point === root || point.startsWith(`${root}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const point of mounts) spawnSync('umount', ['-l', point]);
 }
 
 function tail(path: string): string {
@@ -130,4 +169,37 @@ export async function engineContents(docker: Docker): Promise<{ containers: stri
     volumes: (volumes.Volumes ?? []).map((v) => v.Name),
     images: images.filter((i) => i.Id !== base).map((i) => i.Id),
   };
+}
+
+/** The images a Slipway home's cache index points at (every engine's), from entries that parse. */
+export async function cachedImages(home: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  const engines = join(home, 'engines');
+  for (const file of await readdir(engines, { recursive: true }).catch(() => [] as string[])) {
+    if (!file.includes('build-cache/') || !file.endsWith('.json')) continue;
+    try {
+      const entry = JSON.parse(await readFile(join(engines, file), 'utf8')) as { imageId?: unknown };
+      if (typeof entry.imageId === 'string') ids.add(entry.imageId);
+    } catch {
+      // torn: points at nothing
+    }
+  }
+  return ids;
+}
+
+/**
+ * What builds left on an engine that nothing accounts for: every container and volume, and
+ * every image but the base that no cache entry of `home` points at (and no tag in `tags`
+ * names). A clean engine after a crash and the sweep has none: the leak count is its length.
+ */
+export async function leaks(docker: Docker, home: string, tags: string[] = []): Promise<string[]> {
+  const contents = await engineContents(docker);
+  const cached = await cachedImages(home);
+  const tagged = new Set<string>();
+  for (const tag of tags) tagged.add((await docker.getImage(tag).inspect()).Id);
+  return [
+    ...contents.containers.map((c) => `container ${c}`),
+    ...contents.volumes.map((v) => `volume ${v}`),
+    ...contents.images.filter((id) => !cached.has(id) && !tagged.has(id)).map((id) => `image ${id}`),
+  ];
 }
