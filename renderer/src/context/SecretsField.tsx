@@ -1,4 +1,4 @@
-import { parseSecrets } from '../store/secrets';
+import { parseSecrets } from '../../../shared/build-request';
 import { setSecrets, useSetup } from '../store/setup';
 
 /** Build secrets for `RUN --mount=type=secret`: where each comes from on this machine. */

@@ -23,7 +23,7 @@ import { ContextTree } from './ContextTree';
 import { FolderBrowser } from './FolderBrowser';
 import { InspectorButton } from '../inspector/ContextInspector';
 import './context.css';
-import { parseSecrets } from '../store/secrets';
+import { parseSecrets } from '../../../shared/build-request';
 import { SecretsField } from './SecretsField';
 
 function ContextSection() {

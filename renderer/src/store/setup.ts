@@ -9,7 +9,7 @@ import { selectBuild, setDockerfileText, upsertSummary } from './builds';
 import { toBridgeError } from './errors';
 import { debugRequestFields } from '../debug/store';
 import { engineChoice } from '../engines/store';
-import { parseSecrets } from './secrets';
+import { parseSecrets } from '../../../shared/build-request';
 
 export interface SetupState {
   /** The path field as typed. */

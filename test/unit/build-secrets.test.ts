@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSecrets } from '../../renderer/src/store/secrets';
+import { parseSecrets } from '../../shared/build-request';
 
 describe("the app's build secrets field", () => {
   it('reads id with src or env, several separated by spaces or lines', () => {
