@@ -6,7 +6,7 @@
 import type Docker from 'dockerode';
 import type { EngineContextInfo } from '../../shared/engines';
 import type { BuildEngine } from '../builder/session';
-import { connectTo } from '../docker/connect';
+import { clientAddress, connectTo } from '../docker/connect';
 import { currentContextName, DEFAULT_CONTEXT, listContexts } from '../docker/endpoints';
 import { createBuildEngine } from './build-engine';
 import { sweepLeftovers } from './sweep';
@@ -52,7 +52,11 @@ export class EnginePool {
 
   /** The docker CLI's contexts, read afresh (the user may add one while the app runs). */
   contexts(): EngineContextInfo[] {
-    return listContexts(this.env).map((c) => ({ ...c, current: c.name === this.currentName }));
+    // The current engine's client may have been given (not resolved here): show where it talks to.
+    const current = this.handles.get(this.currentName);
+    return listContexts(this.env).map((c) =>
+      c.name === this.currentName ? { ...c, current: true, ...(current ? { host: clientAddress(current.docker) } : {}) } : { ...c, current: false },
+    );
   }
 
   private adopt(name: string, docker: Docker): EngineHandle {

@@ -1,5 +1,6 @@
 /** A dockerode client for a resolved endpoint (endpoints.ts), and the address a client talks to. */
 import Docker from 'dockerode';
+import { SshDialAgent } from './ssh-dial';
 import { describeEndpoint, dockerOptions, EndpointError, resolveEndpoint, type EndpointChoice, type EngineEndpoint } from './endpoints';
 
 export interface EngineConnection {
@@ -21,6 +22,7 @@ export function connectTo(choice: EndpointChoice = {}, env: Env = process.env): 
 }
 
 interface ModemAddress {
+  agent?: unknown;
   socketPath?: string | (() => unknown);
   host?: string;
   port?: string | number;
@@ -30,7 +32,8 @@ interface ModemAddress {
 /** Where a client sends its requests: a socket path or protocol://host:port (never credentials). */
 export function clientAddress(docker: Docker): string {
   const modem = docker.modem as unknown as ModemAddress;
-  if (modem.host) return `${modem.protocol === 'ssh' ? 'ssh' : 'tcp'}://${modem.host}${modem.port ? `:${modem.port}` : ''}`;
+  const ssh = modem.protocol === 'ssh' || modem.agent instanceof SshDialAgent;
+  if (modem.host) return `${ssh ? 'ssh' : 'tcp'}://${modem.host}${modem.port ? `:${modem.port}` : ''}`;
   if (typeof modem.socketPath === 'string') return `unix://${modem.socketPath}`;
   return process.platform === 'win32' ? 'npipe:////./pipe/docker_engine' : 'unix:///var/run/docker.sock';
 }

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import type { EngineContextInfo } from '../../shared/engines';
 import { hostKeyVerifier } from './known-hosts';
+import { SshDialAgent } from './ssh-dial';
 
 /** The name docker gives the engine of DOCKER_HOST or the local socket. */
 export const DEFAULT_CONTEXT = 'default';
@@ -112,8 +113,15 @@ export function dockerOptions(endpoint: EngineEndpoint, env: Env = process.env):
   if (url.kind === 'socket') return { ...none, socketPath: url.path };
   if (url.kind === 'ssh') {
     const port = url.port || '22';
-    const sshOptions = { ...sshAuth(env), hostVerifier: hostKeyVerifier(knownHostsFile(env), url.hostname, Number(port)) };
-    return { ...none, protocol: 'ssh', host: url.hostname, port, ...(url.username ? { username: url.username } : {}), sshOptions };
+    const agent = new SshDialAgent({
+      host: url.hostname,
+      port: Number(port),
+      ...(url.username ? { username: url.username } : {}),
+      ...sshAuth(env),
+      hostVerifier: hostKeyVerifier(knownHostsFile(env), url.hostname, Number(port)),
+    });
+    // Plain HTTP through the ssh agent (ssh-dial.ts); host and port only name the engine.
+    return { ...none, protocol: 'http', host: url.hostname, port, agent } as Docker.DockerOptions;
   }
   const tls = endpoint.tls;
   if (!tls) return { ...none, protocol: 'http', host: url.hostname, port: url.port || '2375' };
@@ -258,7 +266,7 @@ export function knownHostsFile(env: Env): string {
  * ssh:// engines run `docker system dial-stdio` on the remote host over ssh2: the key comes from
  * the ssh agent (SSH_AUTH_SOCK) when there is one, else from the usual key files in ~/.ssh.
  */
-function sshAuth(env: Env): NonNullable<Docker.DockerOptions['sshOptions']> {
+function sshAuth(env: Env): { agent: string } | { privateKey: Buffer } {
   if (env.SSH_AUTH_SOCK) return { agent: env.SSH_AUTH_SOCK };
   const dir = join(env.HOME || homedir(), '.ssh');
   for (const name of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {

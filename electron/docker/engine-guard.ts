@@ -9,7 +9,8 @@
  * answers again, so nothing a failed build made is left behind.
  */
 import type Docker from 'dockerode';
-import { EngineConnectionLost, engineAddressOf, isEngineConnectionError } from './engine';
+import { clientAddress } from './connect';
+import { EngineConnectionLost, isEngineConnectionError } from './engine';
 
 export interface CallPolicy {
   /** What the call does, in words that finish "The Docker engine could not …". */
@@ -72,7 +73,9 @@ export function engineMessage(err: unknown): string {
   const json = (err as { json?: unknown }).json;
   if (json && typeof json === 'object' && typeof (json as { message?: unknown }).message === 'string') return (json as { message: string }).message.trim();
   if (typeof json === 'string' && json.trim()) return json.trim();
-  return err instanceof Error ? err.message.trim() : String(err);
+  // dockerode's own wording around the engine's: "(HTTP code 500) server error - <the engine's message>".
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/^\(HTTP code \d+\) [^-]*- /, '').trim();
 }
 
 export class EngineGuard {
@@ -94,7 +97,7 @@ export class EngineGuard {
     private readonly docker: Docker,
     options: GuardOptions = {},
   ) {
-    this.address = engineAddressOf(docker);
+    this.address = clientAddress(docker);
     this.quickCallMs = options.quickCallMs ?? 120_000;
     this.pingEveryMs = options.pingEveryMs ?? 2_000;
     this.pingTimeoutMs = options.pingTimeoutMs ?? 10_000;

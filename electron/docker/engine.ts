@@ -40,17 +40,6 @@ export async function engineInfo(docker: Docker): Promise<EngineInfo> {
   return { version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch, ...(isPodman(v) ? { kind: 'podman' as const } : {}) };
 }
 
-/** Where this client talks to: its socket or host, in DOCKER_HOST's form. */
-export function engineAddressOf(docker: Docker): string {
-  const modem = docker.modem as { socketPath?: unknown; host?: unknown; port?: unknown; protocol?: unknown };
-  if (typeof modem.socketPath === 'string') return `${process.platform === 'win32' ? 'npipe' : 'unix'}://${modem.socketPath}`;
-  if (typeof modem.host === 'string') {
-    const scheme = modem.protocol === 'ssh' ? 'ssh' : 'tcp';
-    return `${scheme}://${modem.host}${modem.port !== undefined ? `:${String(modem.port)}` : ''}`;
-  }
-  return engineAddress();
-}
-
 /** The connection codes that mean the engine (or the way to it) went away, not that it refused a request. */
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']);
 

@@ -25,10 +25,16 @@ function EnginePill() {
       return (
         <span className="pill bad" data-testid="engine-unavailable-pill">
           Docker engine not running
+          <EngineName />
         </span>
       );
     case 'error':
-      return <span className="pill bad">Docker: error</span>;
+      return (
+        <span className="pill bad">
+          Docker: error
+          <EngineName />
+        </span>
+      );
   }
 }
 

@@ -20,6 +20,8 @@ const DISK_FULL = 'write /var/lib/docker/overlay2/3f1c/diff/one: no space left o
 let engine: SecondEngine;
 let proxy: FaultProxy;
 const dirs: string[] = [];
+/** Every home of this file: the engine is shared, so each test counts every cache's images as accounted for. */
+const homes: string[] = [];
 
 beforeAll(async () => {
   engine = await startSecondEngine();
@@ -45,6 +47,12 @@ async function contextWith(dockerfile: string, files: Record<string, string> = {
   return dir;
 }
 
+const newHome = async () => {
+  const home = await temp('slipway-faults-home-');
+  homes.push(home);
+  return home;
+};
+
 /** A build through the proxy, with its own home unless given one. */
 async function build(context: string, home: string) {
   const session = new BuildSession(await createBuildEngine(proxy.docker, home), {
@@ -67,7 +75,8 @@ async function build(context: string, home: string) {
     const decision = events.find((e) => e.type === 'step-cache' && e.stepId === step?.id);
     return decision?.type === 'step-cache' ? decision.decision.hit : undefined;
   };
-  return { ...result, events, cache };
+  const failedAt = events.flatMap((e) => (e.type === 'step-failed' ? [e.error.location] : []));
+  return { ...result, events, cache, failedAt };
 }
 
 /** Every cache entry of the home points at an image the engine has. */
@@ -82,25 +91,25 @@ async function danglingEntries(home: string): Promise<string[]> {
 describe('an engine error during a step', () => {
   it('during the commit: a clear error, nothing half-made, and the next build runs the step again', async () => {
     const context = await contextWith('FROM local/busybox:latest\nENV STEP=one\nRUN echo one > /one\nRUN echo two > /two\n');
-    const home = await temp('slipway-faults-home-');
+    const home = await newHome();
     proxy.add({ method: 'POST', path: /^\/commit$/, action: { fail: { status: 500, message: DISK_FULL } }, times: 1 });
 
     const failed = await build(context, home);
     expect(failed.status).toBe('failed');
     expect(failed.error?.message).toBe(`The Docker engine could not commit the step's container: ${DISK_FULL}`);
-    expect(failed.error?.location).toEqual({ start: 3, end: 3 });
-    expect(await leaks(engine.docker, home)).toEqual([]);
+    expect(failed.failedAt).toEqual([{ start: 3, end: 3 }]);
+    expect(await leaks(engine.docker, homes)).toEqual([]);
     expect(await danglingEntries(home)).toEqual([]);
 
     const again = await build(context, home);
     expect(again.status).toBe('succeeded');
     expect([again.cache(2), again.cache(3), again.cache(4)]).toEqual([true, false, false]);
-    expect(await leaks(engine.docker, home)).toEqual([]);
+    expect(await leaks(engine.docker, homes)).toEqual([]);
   });
 
   it("during the write of the commit's image: the commit the engine made is removed too", async () => {
     const context = await contextWith('FROM local/busybox:latest\nRUN echo one > /one\n');
-    const home = await temp('slipway-faults-home-');
+    const home = await newHome();
     const before = proxy.seen.length;
     // The first image write after the commit: the step's exact config over the committed layers.
     proxy.add({ method: 'POST', path: /^\/images\/load$/, action: { fail: { status: 500, message: 'no space left on device' } }, times: 1 });
@@ -110,30 +119,30 @@ describe('an engine error during a step', () => {
     expect(failed.error?.message).toBe("The Docker engine could not commit the step's container: no space left on device");
     // The engine did commit (a real image) before the write failed: the build removed it.
     expect(proxy.seen.slice(before).filter((s) => s.path === '/commit').map((s) => s.outcome)).toEqual([201]);
-    expect(await leaks(engine.docker, home)).toEqual([]);
+    expect(await leaks(engine.docker, homes)).toEqual([]);
     expect(await cachedImages(home)).toEqual(new Set());
 
     const again = await build(context, home);
     expect(again.status).toBe('succeeded');
     expect(again.cache(2)).toBe(false);
-    expect(await leaks(engine.docker, home)).toEqual([]);
+    expect(await leaks(engine.docker, homes)).toEqual([]);
   });
 
   it('during the upload of COPY sources: a clear error, the step container removed', async () => {
     const context = await contextWith('FROM local/busybox:latest\nRUN echo one > /one\nCOPY file.txt /file.txt\n', { 'file.txt': 'hello\n' });
-    const home = await temp('slipway-faults-home-');
+    const home = await newHome();
     proxy.add({ method: 'PUT', path: /^\/containers\/[0-9a-f]+\/archive$/, action: { fail: { status: 500, message: DISK_FULL } }, times: 1 });
 
     const failed = await build(context, home);
     expect(failed.status).toBe('failed');
     expect(failed.error?.message).toBe(`The Docker engine could not copy files into the step's container: ${DISK_FULL}`);
-    expect(failed.error?.location).toEqual({ start: 3, end: 3 });
-    expect(await leaks(engine.docker, home)).toEqual([]);
+    expect(failed.failedAt).toEqual([{ start: 3, end: 3 }]);
+    expect(await leaks(engine.docker, homes)).toEqual([]);
     expect(await danglingEntries(home)).toEqual([]);
 
     const again = await build(context, home);
     expect(again.status).toBe('succeeded');
     expect([again.cache(2), again.cache(3)]).toEqual([true, false]);
-    expect(await leaks(engine.docker, home)).toEqual([]);
+    expect(await leaks(engine.docker, homes)).toEqual([]);
   });
 });

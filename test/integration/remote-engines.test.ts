@@ -34,7 +34,10 @@ async function tempDir(prefix: string): Promise<string> {
   dirs.push(dir);
   return dir;
 }
+/** Images builds made (on whichever engine): removed from the main engine at the end (other engines go whole). */
+const made = new Set<string>();
 afterAll(async () => {
+  for (const id of made) await docker.getImage(id).remove({ force: true }).catch(() => {});
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
@@ -58,6 +61,20 @@ async function slipway(args: string[], env: Record<string, string>): Promise<Cli
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
     return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  } finally {
+    if (env.SLIPWAY_HOME) await noteImagesOf(env.SLIPWAY_HOME);
+  }
+}
+
+/** The images a Slipway home made, every step's (its config store keeps one file per image), but the base image. */
+async function noteImagesOf(home: string): Promise<void> {
+  const base = (await docker.getImage(BASE_IMAGE).inspect()).Id;
+  const engines = join(home, 'engines');
+  for (const engine of await readdir(engines).catch(() => [])) {
+    for (const file of await readdir(join(engines, engine, 'image-configs')).catch(() => [])) {
+      const id = `sha256:${file.replace(/\.json$/, '')}`;
+      if (/^sha256:[0-9a-f]{64}$/.test(id) && id !== base) made.add(id);
+    }
   }
 }
 
@@ -118,7 +135,9 @@ async function coreBuild(core: Core, request: RequestOf<'slipway:build:start'>):
   });
   id = (await ok(core, 'slipway:build:start', request)).buildId;
   const summary = await done;
-  return { summary, events: (await ok(core, 'slipway:build:events', { buildId: id, from: 0 })).events };
+  const events = (await ok(core, 'slipway:build:events', { buildId: id, from: 0 })).events;
+  for (const e of events) if (e.type === 'step-done' && !e.cached && e.imageId) made.add(e.imageId);
+  return { summary, events };
 }
 
 /** Sets environment variables for the app's core in this process, returning the undo. */
@@ -225,7 +244,6 @@ describe('a second dockerd over TLS', () => {
       expect(local.events.some((e) => e.type === 'step-cache' && e.decision.hit)).toBe(false);
       expect(await exists(docker, 'slipway-remote/tls:app-local')).toBe(true);
       expect(await exists(engine.docker, 'slipway-remote/tls:app-local')).toBe(false);
-      for (const e of local.events) if (e.type === 'step-done' && e.imageId) mainImages.add(e.imageId);
 
       const engines = await readdir(join(slipwayHome, 'engines'));
       expect(engines).toHaveLength(2);

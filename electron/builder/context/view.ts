@@ -2,7 +2,9 @@
  * The context folder as the engine would have it after a classic `docker build`: only what the
  * CLI's tar carried (ExclusionRules), minus the removed build files, plus the directories the
  * engine creates (mode 0755) to hold entries re-included below an excluded directory. Reads
- * metadata lazily and never follows a symlink; every path stays under the root.
+ * metadata lazily and never follows a symlink; every path stays under the root. What the CLI
+ * would send but Slipway cannot carry (named pipes, device files, names that are not UTF-8)
+ * fails a copy that includes it, by name (see unsupportedIn), rather than going missing.
  */
 import { isUtf8 } from 'node:buffer';
 import { promises as fs, type BigIntStats, type Dirent } from 'node:fs';

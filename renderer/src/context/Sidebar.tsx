@@ -127,9 +127,11 @@ function BuildSection() {
   const declared = useMemo(() => mergeArgs(outline?.buildArgs ?? []), [outline]);
   const lastStage = outline?.graph.stages.find((s) => s.index === outline.graph.target);
 
+  // Hooks before the early return: React needs the same hooks on every render.
+  const secretsError = useSetup((s) => 'error' in parseSecrets(s.secrets));
+
   if (!summary) return null;
   const engineReady = engine.kind === 'ready';
-  const secretsError = useSetup((s) => 'error' in parseSecrets(s.secrets));
   const blocked = !outline
     ? outlineError
       ? 'Fix the Dockerfile to build.'

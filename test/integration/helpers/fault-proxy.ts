@@ -73,6 +73,8 @@ export async function startFaultProxy(engineSocket: string): Promise<FaultProxy>
         entry.outcome = answer.statusCode;
         note();
         res.writeHead(answer.statusCode ?? 502, answer.headers);
+        // A streamed answer (attach, wait) may send no body for a long time: the client needs the headers now.
+        res.flushHeaders();
         answer.pipe(res);
         return;
       }

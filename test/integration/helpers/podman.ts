@@ -15,6 +15,7 @@ import { stopProcess, unmountUnder, waitFor } from './processes';
 
 const run = promisify(execFile);
 export const PODMAN_BINARY = '/usr/bin/podman';
+const GLOBAL_STATE = ['/var/lib/containers', '/run/containers'];
 
 export interface PodmanService {
   host: string;
@@ -30,12 +31,16 @@ export async function startPodman(): Promise<PodmanService> {
   const socket = join(root, 'podman.sock');
   const conf = join(root, 'containers.conf');
   const env = { ...process.env, CONTAINERS_CONF: conf };
-  const global = ['--root', join(root, 'storage'), '--runroot', join(root, 'run'), '--storage-driver', 'vfs', '--cgroup-manager', 'cgroupfs', '--events-backend', 'file', '--tmpdir', join(root, 'tmp')];
+  const global = ['--root', join(root, 'storage'), '--runroot', join(root, 'run'), '--storage-driver', 'vfs', '--cgroup-manager', 'cgroupfs', '--events-backend', 'file', '--tmpdir', join(root, 'tmp'), '--network-config-dir', join(root, 'networks'), '--volumepath', join(root, 'volumes')];
   let service: ChildProcess | undefined;
+  // Podman keeps a blob cache and its network address book outside --root/--runroot; where this
+  // test is the first Podman user of the machine, they go with it.
+  const globalState = GLOBAL_STATE.filter((dir) => !existsSync(dir));
   const stop = async () => {
     await stopProcess(service, 15_000);
     await unmountUnder(root);
     await rm(root, { recursive: true, force: true });
+    for (const dir of globalState) await rm(dir, { recursive: true, force: true });
   };
   try {
     await writeFile(conf, '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n');

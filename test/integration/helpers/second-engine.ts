@@ -189,12 +189,13 @@ export async function cachedImages(home: string): Promise<Set<string>> {
 
 /**
  * What builds left on an engine that nothing accounts for: every container and volume, and
- * every image but the base that no cache entry of `home` points at (and no tag in `tags`
+ * every image but the base that no cache entry of the `homes` points at (and no tag in `tags`
  * names). A clean engine after a crash and the sweep has none: the leak count is its length.
  */
-export async function leaks(docker: Docker, home: string, tags: string[] = []): Promise<string[]> {
+export async function leaks(docker: Docker, homes: string | string[], tags: string[] = []): Promise<string[]> {
   const contents = await engineContents(docker);
-  const cached = await cachedImages(home);
+  const cached = new Set<string>();
+  for (const home of typeof homes === 'string' ? [homes] : homes) for (const id of await cachedImages(home)) cached.add(id);
   const tagged = new Set<string>();
   for (const tag of tags) tagged.add((await docker.getImage(tag).inspect()).Id);
   return [

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SshDialAgent } from '../../../electron/docker/ssh-dial';
 import { contextDirName, currentContextName, dockerOptions, listContexts, parseHost, resolveEndpoint } from '../../../electron/docker/endpoints';
 
 /** A docker config folder with the contexts given, as `docker context create` writes them. */
@@ -83,7 +84,10 @@ describe('engine endpoints, resolved as the docker CLI resolves them', () => {
 
   it('connects ssh:// through the agent, or says what it needs', () => {
     const env = { HOME: mkdtempSync(join(tmpdir(), 'home-')), SSH_AUTH_SOCK: '/run/agent.sock' };
-    expect(dockerOptions({ context: 'default', host: 'ssh://me@h' }, env)).toMatchObject({ protocol: 'ssh', host: 'h', port: '22', username: 'me', sshOptions: { agent: '/run/agent.sock' } });
+    const options = dockerOptions({ context: 'default', host: 'ssh://me@h' }, env) as Record<string, unknown>;
+    expect(options).toMatchObject({ protocol: 'http', host: 'h', port: '22', socketPath: undefined });
+    expect(options.agent).toBeInstanceOf(SshDialAgent);
+    expect((options.agent as unknown as { config: object }).config).toMatchObject({ host: 'h', port: 22, username: 'me', agent: '/run/agent.sock' });
     expect(() => dockerOptions({ context: 'default', host: 'ssh://me@h' }, { HOME: env.HOME })).toThrow(/ssh agent \(SSH_AUTH_SOCK\) or a key/);
   });
 });
