@@ -189,15 +189,16 @@ export async function cachedImages(home: string): Promise<Set<string>> {
 
 /**
  * What builds left on an engine that nothing accounts for: every container and volume, and
- * every image but the base that no cache entry of the `homes` points at (and no tag in `tags`
- * names). A clean engine after a crash and the sweep has none: the leak count is its length.
+ * every image but the base that no cache entry of the `homes` points at (and that `known`,
+ * image ids or tags, does not name). A clean engine after a crash and the sweep has none: the
+ * leak count is its length.
  */
-export async function leaks(docker: Docker, homes: string | string[], tags: string[] = []): Promise<string[]> {
+export async function leaks(docker: Docker, homes: string | string[], known: string[] = []): Promise<string[]> {
   const contents = await engineContents(docker);
   const cached = new Set<string>();
   for (const home of typeof homes === 'string' ? [homes] : homes) for (const id of await cachedImages(home)) cached.add(id);
   const tagged = new Set<string>();
-  for (const tag of tags) tagged.add((await docker.getImage(tag).inspect()).Id);
+  for (const name of known) tagged.add((await docker.getImage(name).inspect()).Id);
   return [
     ...contents.containers.map((c) => `container ${c}`),
     ...contents.volumes.map((v) => `volume ${v}`),
