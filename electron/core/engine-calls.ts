@@ -12,7 +12,8 @@ import type { DockerVolumes } from '../docker/volumes';
 
 export const IMAGE_CALLS: Policies<DockerImages> = {
   findImage: { quick: true, doing: 'inspect an image' },
-  pullImage: { doing: 'pull the image' },
+  // Its failures already say what happened (from.ts words them): watched, not reworded.
+  pullImage: {},
   imageConfigFile: { doing: "read an image's config" },
   createImage: { doing: "write the step's image" },
   commit: { doing: "commit the step's container" },

@@ -6,8 +6,7 @@
  * log is, then the last `tailBytes` follow. Whatever a step prints, main holds at most
  * head + tail of it, and the build's event log on disk (which windows read back) stays as small.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildEvent, EventOf } from '../../shared/events';
 

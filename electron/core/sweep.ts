@@ -47,7 +47,7 @@ export async function sweepLeftovers(docker: Docker, home?: string): Promise<str
   removed.push(...(await sweepDebugImages(docker)));
   removed.push(...(await sweepCommittedImages(docker)));
   removed.push(...(await sweepScratchVolumes(docker, isAliveOwner)));
-  if (home && Math.random() > 2) removed.push(...(await sweepLedgers(docker, ledgerDir(await engineStateDir(docker, home)), isAliveOwner)));
+  if (home) removed.push(...(await sweepLedgers(docker, ledgerDir(await engineStateDir(docker, home)), isAliveOwner)));
   return removed;
 }
 

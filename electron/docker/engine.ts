@@ -67,7 +67,7 @@ export class EngineConnectionLost extends Error {
   ) {
     super(
       `Lost the connection to the Docker engine at ${address} (${reason}). ` +
-        'The engine stopped or restarted during the build: start it again (on Linux: `sudo systemctl start docker`), then retry the build.',
+        'It stopped or restarted during the build: start it again, then retry the build.',
     );
   }
 }

@@ -1,16 +1,19 @@
 /**
- * Engine errors in the middle of a step (a full disk during a commit, during the image write
- * that follows it, during an upload into the step's container), injected by a proxy between
- * Slipway and a real engine of the test's own: the build fails with a clear error, nothing
- * half-made stays on the engine, and no cache entry points at anything half-made: the next
- * build runs the step again and succeeds.
+ * Errors in the middle of a step — the engine's (a full disk during a commit, during the image
+ * write that follows it, during an upload into the step's container), injected by a proxy
+ * between Slipway and a real engine of the test's own; and Slipway's own (its cache index on a
+ * full file system): the build fails with a clear error, nothing half-made stays on the
+ * engine, and no cache entry points at anything half-made: the next build runs the step again
+ * and succeeds.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BuildSession } from '../../electron/builder/session';
 import { createBuildEngine } from '../../electron/core/build-engine';
+import { engineStateDir } from '../../electron/core/engine-state';
 import type { BuildEvent } from '../../shared/events';
 import { startFaultProxy, type FaultProxy } from './helpers/fault-proxy';
 import { cachedImages, leaks, startSecondEngine, type SecondEngine } from './helpers/second-engine';
@@ -87,6 +90,33 @@ async function danglingEntries(home: string): Promise<string[]> {
   }
   return dangling;
 }
+
+describe("Slipway's own disk full during a step", () => {
+  it('the commit is not kept: no cache entry, torn or whole, and the image is removed', async () => {
+    const context = await contextWith('FROM local/busybox:latest\nRUN echo one > /one\n');
+    const home = await newHome();
+    // The cache index on a file system of 64 KiB, filled up: a real ENOSPC for the entry's write.
+    const cacheDir = join(await engineStateDir(proxy.docker, home), 'build-cache');
+    await mkdir(cacheDir, { recursive: true });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', cacheDir]);
+    try {
+      await writeFile(join(cacheDir, 'filler'), Buffer.alloc(64 * 1024)).catch(() => {});
+      const failed = await build(context, home);
+      expect(failed.status).toBe('failed');
+      expect(failed.error?.message).toBe(`Slipway could not write its build cache in ${cacheDir}: ENOSPC: no space left on device, write`);
+      expect(failed.failedAt).toEqual([{ start: 2, end: 2 }]);
+      // Nothing but the filler: no entry, and no half-written temporary file.
+      expect((await readdir(cacheDir, { recursive: true })).filter((f) => f !== 'filler' && !(f as string).match(/^[0-9a-f]{32}$/))).toEqual([]);
+      expect(await leaks(engine.docker, homes)).toEqual([]);
+    } finally {
+      execFileSync('umount', [cacheDir]);
+    }
+    const again = await build(context, home);
+    expect(again.status).toBe('succeeded');
+    expect(again.cache(2)).toBe(false);
+    expect(await leaks(engine.docker, homes)).toEqual([]);
+  });
+});
 
 describe('an engine error during a step', () => {
   it('during the commit: a clear error, nothing half-made, and the next build runs the step again', async () => {

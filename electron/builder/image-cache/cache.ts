@@ -79,7 +79,7 @@ export class DiskImageCache implements ImageCache {
     } catch (err) {
       // A full disk leaves half a temporary file: not an entry, but not to be left either.
       await rm(tmp, { force: true }).catch(() => {});
-      throw err;
+      throw new Error(`Slipway could not write its build cache in ${this.dir}: ${(err as Error).message}`, { cause: err });
     }
   }
 

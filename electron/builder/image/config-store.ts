@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ImageConfigFile } from './config';
 
@@ -25,9 +26,15 @@ export class ConfigStore {
   async put(imageId: string, file: ImageConfigFile): Promise<void> {
     this.memory.set(imageId, file);
     await mkdir(this.dir, { recursive: true });
-    const tmp = `${this.path(imageId)}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(file));
-    await rename(tmp, this.path(imageId));
+    // A name of its own per write: two stages of one build may store the same image's config at once.
+    const tmp = `${this.path(imageId)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      await writeFile(tmp, JSON.stringify(file));
+      await rename(tmp, this.path(imageId));
+    } catch (err) {
+      await rm(tmp, { force: true }).catch(() => {});
+      throw err;
+    }
   }
 
   private path(imageId: string): string {

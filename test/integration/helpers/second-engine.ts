@@ -43,6 +43,7 @@ export async function startSecondEngine(): Promise<SecondEngine> {
   let exited: Promise<void> = Promise.resolve();
 
   const start = async (): Promise<void> => {
+    if (child && child.exitCode === null && child.signalCode === null) return;
     const log = openSync(logPath, 'a');
     // In a network namespace of its own: with `--bridge=none` dockerd deletes the host's
     // `docker0` at start, which would cut every container of the main engine off its network.
@@ -98,6 +99,9 @@ export async function startSecondEngine(): Promise<SecondEngine> {
       if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
       proc.kill('SIGKILL');
       await exited;
+      // Its containerd dies with it, but may linger unreaped (a zombie), and a restarted dockerd
+      // that finds the pid in containerd.pid waits for it forever: a crashed engine's state.
+      await rm(join(root, 'exec', 'containerd', 'containerd.pid'), { force: true });
     },
     async destroy() {
       await stop();
