@@ -17,7 +17,8 @@ export interface SpillLimits {
   tailBytes: number;
 }
 
-export const DEFAULT_SPILL: SpillLimits = { headBytes: 4 * 1024 * 1024, tailBytes: 1024 * 1024 };
+/** A million short lines (a verbose compile) still reach the window whole; 500 MB do not. */
+export const DEFAULT_SPILL: SpillLimits = { headBytes: 16 * 1024 * 1024, tailBytes: 1024 * 1024 };
 
 type Stream = 'stdout' | 'stderr';
 interface Write {
