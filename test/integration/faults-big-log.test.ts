@@ -4,14 +4,14 @@
  * spilled to a file, log-spill.ts), the build finishes, the complete output is on disk, and
  * what went to windows (and the event log they read back) stays small.
  */
-import { open, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCore } from '../../electron/core/app-core';
 import { DEFAULT_SPILL } from '../../electron/core/log-spill';
 import type { BuildEventBatch, BuildSummary } from '../../shared/contract';
-import { leaks, startSecondEngine, type SecondEngine } from './helpers/second-engine';
+import { leaks } from './helpers/second-engine';
+import { useSecondEngine } from './helpers/second-engine-suite';
 
 const LINES = 5_000_000;
 const WIDTH = 100;
@@ -20,17 +20,7 @@ const OUTPUT_BYTES = LINES * WIDTH + (LINES - 1);
 /** Main's resident memory may grow by this much over its level before the build. */
 const RSS_BOUND = 300 * 1024 * 1024;
 
-let engine: SecondEngine;
-const dirs: string[] = [];
-
-beforeAll(async () => {
-  engine = await startSecondEngine();
-});
-
-afterAll(async () => {
-  await engine?.destroy();
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-});
+const suite = useSecondEngine('biglog');
 
 /** Checks the file is exactly the step's output: lines of 100 x's, in one pass, never whole in memory. */
 async function isFoldedOutput(path: string): Promise<boolean> {
@@ -54,11 +44,10 @@ async function isFoldedOutput(path: string): Promise<boolean> {
 
 describe('a step printing 500 MB', () => {
   it('finishes with main under a memory bound, its complete log on disk, and little sent to windows', { timeout: 600_000 }, async () => {
-    const context = await mkdtemp(join(tmpdir(), 'slipway-biglog-ctx-'));
-    const home = await mkdtemp(join(tmpdir(), 'slipway-biglog-home-'));
-    dirs.push(context, home);
+    const context = await suite.temp('slipway-biglog-ctx-');
+    const home = await suite.temp('slipway-biglog-home-');
     await writeFile(join(context, 'Dockerfile'), `FROM local/busybox:latest\nRUN head -c ${LINES * WIDTH} /dev/zero | tr "\\\\0" x | fold -w ${WIDTH}\n`);
-    const core = createCore(engine.docker, home);
+    const core = createCore(suite.engine.docker, home);
     let sentText = 0;
     let events = 0;
     let lastText = '';
@@ -108,7 +97,7 @@ describe('a step printing 500 MB', () => {
       expect((await readFile(join(home, 'builds', `${buildId}.jsonl`), 'utf8')).includes('build-finished')).toBe(true);
       // --no-cache: the build's image is its output, named by no cache entry.
       const output = logged.find((e) => e.type === 'build-finished');
-      expect(await leaks(engine.docker, home, output?.type === 'build-finished' && output.imageId ? [output.imageId] : [])).toEqual([]);
+      expect(await leaks(suite.engine.docker, home, output?.type === 'build-finished' && output.imageId ? [output.imageId] : [])).toEqual([]);
     } finally {
       clearInterval(sampler);
       await core.shutdown();

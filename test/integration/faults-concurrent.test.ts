@@ -4,26 +4,16 @@
  * own build's batches, in order, with its own build's id and step ids, and every step's log is
  * complete and holds only its own lines — live and as read back from disk.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCore } from '../../electron/core/app-core';
 import type { BuildEventBatch, BuildSummary } from '../../shared/contract';
 import type { BuildEvent } from '../../shared/events';
-import { leaks, startSecondEngine, type SecondEngine } from './helpers/second-engine';
+import { leaks } from './helpers/second-engine';
+import { useSecondEngine } from './helpers/second-engine-suite';
 
-let engine: SecondEngine;
-const dirs: string[] = [];
-
-beforeAll(async () => {
-  engine = await startSecondEngine();
-});
-
-afterAll(async () => {
-  await engine?.destroy();
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-});
+const suite = useSecondEngine('concurrent');
 
 const count = (n: number, text: string, stream = '') => `i=1; while [ $i -le ${n} ]; do echo "${text} $i"${stream}; i=$((i+1)); done`;
 
@@ -53,9 +43,8 @@ const BUILDS: Record<string, { dockerfile: string; files?: Record<string, string
 
 describe('four builds at once from the app', () => {
   it('all finish, and events never cross between builds', async () => {
-    const home = await mkdtemp(join(tmpdir(), 'slipway-concurrent-home-'));
-    dirs.push(home);
-    const core = createCore(engine.docker, home);
+    const home = await suite.temp('slipway-concurrent-home-');
+    const core = createCore(suite.engine.docker, home);
     const batches: BuildEventBatch[] = [];
     const status = new Map<string, BuildSummary['status']>();
     core.subscribe((channel, payload) => {
@@ -66,8 +55,7 @@ describe('four builds at once from the app', () => {
       const names = Object.keys(BUILDS);
       const contexts = await Promise.all(
         names.map(async (name) => {
-          const context = await mkdtemp(join(tmpdir(), `slipway-concurrent-${name}-`));
-          dirs.push(context);
+          const context = await suite.temp(`slipway-concurrent-${name}-`);
           await writeFile(join(context, 'Dockerfile'), BUILDS[name]!.dockerfile);
           for (const [file, text] of Object.entries(BUILDS[name]!.files ?? {})) await writeFile(join(context, file), text);
           return context;
@@ -116,7 +104,7 @@ describe('four builds at once from the app', () => {
         // What a window reads back from disk is the same stream.
         expect((await core.builds.events(id, 0)).events).toEqual(events);
       }
-      expect(await leaks(engine.docker, home)).toEqual([]);
+      expect(await leaks(suite.engine.docker, home)).toEqual([]);
     } finally {
       await core.shutdown();
     }

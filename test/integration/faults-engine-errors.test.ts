@@ -7,54 +7,26 @@
  * and succeeds.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BuildSession } from '../../electron/builder/session';
 import { createBuildEngine } from '../../electron/core/build-engine';
 import { engineStateDir } from '../../electron/core/engine-state';
 import type { BuildEvent } from '../../shared/events';
 import { startFaultProxy, type FaultProxy } from './helpers/fault-proxy';
-import { cachedImages, leaks, startSecondEngine, type SecondEngine } from './helpers/second-engine';
+import { cachedImages, leaks } from './helpers/second-engine';
+import { useSecondEngine } from './helpers/second-engine-suite';
 
 const DISK_FULL = 'write /var/lib/docker/overlay2/3f1c/diff/one: no space left on device';
 
-let engine: SecondEngine;
 let proxy: FaultProxy;
-const dirs: string[] = [];
-/** Every home of this file: the engine is shared, so each test counts every cache's images as accounted for. */
-const homes: string[] = [];
+const suite = useSecondEngine('faults', { beforeDestroy: () => proxy?.close() });
+const { temp, newHome, contextWith, homes } = suite;
 
 beforeAll(async () => {
-  engine = await startSecondEngine();
-  proxy = await startFaultProxy(engine.socketPath);
+  proxy = await startFaultProxy(suite.engine.socketPath);
 });
-
-afterAll(async () => {
-  await proxy?.close();
-  await engine?.destroy();
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-});
-
-const temp = async (prefix: string) => {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-};
-
-async function contextWith(dockerfile: string, files: Record<string, string> = {}): Promise<string> {
-  const dir = await temp('slipway-faults-ctx-');
-  await writeFile(join(dir, 'Dockerfile'), dockerfile);
-  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
-  return dir;
-}
-
-const newHome = async () => {
-  const home = await temp('slipway-faults-home-');
-  homes.push(home);
-  return home;
-};
 
 /** A build through the proxy, with its own home unless given one. */
 async function build(context: string, home: string) {
@@ -86,7 +58,7 @@ async function build(context: string, home: string) {
 async function danglingEntries(home: string): Promise<string[]> {
   const dangling: string[] = [];
   for (const id of await cachedImages(home)) {
-    await engine.docker.getImage(id).inspect().catch(() => dangling.push(id));
+    await suite.engine.docker.getImage(id).inspect().catch(() => dangling.push(id));
   }
   return dangling;
 }
@@ -107,14 +79,14 @@ describe("Slipway's own disk full during a step", () => {
       expect(failed.failedAt).toEqual([{ start: 2, end: 2 }]);
       // Nothing but the filler: no entry, and no half-written temporary file.
       expect((await readdir(cacheDir, { recursive: true })).filter((f) => f !== 'filler' && !(f as string).match(/^[0-9a-f]{32}$/))).toEqual([]);
-      expect(await leaks(engine.docker, homes)).toEqual([]);
+      expect(await leaks(suite.engine.docker, homes)).toEqual([]);
     } finally {
       execFileSync('umount', [cacheDir]);
     }
     const again = await build(context, home);
     expect(again.status).toBe('succeeded');
     expect(again.cache(2)).toBe(false);
-    expect(await leaks(engine.docker, homes)).toEqual([]);
+    expect(await leaks(suite.engine.docker, homes)).toEqual([]);
   });
 });
 
@@ -128,13 +100,13 @@ describe('an engine error during a step', () => {
     expect(failed.status).toBe('failed');
     expect(failed.error?.message).toBe(`The Docker engine could not commit the step's container: ${DISK_FULL}`);
     expect(failed.failedAt).toEqual([{ start: 3, end: 3 }]);
-    expect(await leaks(engine.docker, homes)).toEqual([]);
+    expect(await leaks(suite.engine.docker, homes)).toEqual([]);
     expect(await danglingEntries(home)).toEqual([]);
 
     const again = await build(context, home);
     expect(again.status).toBe('succeeded');
     expect([again.cache(2), again.cache(3), again.cache(4)]).toEqual([true, false, false]);
-    expect(await leaks(engine.docker, homes)).toEqual([]);
+    expect(await leaks(suite.engine.docker, homes)).toEqual([]);
   });
 
   it("during the write of the commit's image: the commit the engine made is removed too", async () => {
@@ -149,13 +121,13 @@ describe('an engine error during a step', () => {
     expect(failed.error?.message).toBe("The Docker engine could not commit the step's container: no space left on device");
     // The engine did commit (a real image) before the write failed: the build removed it.
     expect(proxy.seen.slice(before).filter((s) => s.path === '/commit').map((s) => s.outcome)).toEqual([201]);
-    expect(await leaks(engine.docker, homes)).toEqual([]);
+    expect(await leaks(suite.engine.docker, homes)).toEqual([]);
     expect(await cachedImages(home)).toEqual(new Set());
 
     const again = await build(context, home);
     expect(again.status).toBe('succeeded');
     expect(again.cache(2)).toBe(false);
-    expect(await leaks(engine.docker, homes)).toEqual([]);
+    expect(await leaks(suite.engine.docker, homes)).toEqual([]);
   });
 
   it('during the upload of COPY sources: a clear error, the step container removed', async () => {
@@ -167,12 +139,12 @@ describe('an engine error during a step', () => {
     expect(failed.status).toBe('failed');
     expect(failed.error?.message).toBe(`The Docker engine could not copy files into the step's container: ${DISK_FULL}`);
     expect(failed.failedAt).toEqual([{ start: 3, end: 3 }]);
-    expect(await leaks(engine.docker, homes)).toEqual([]);
+    expect(await leaks(suite.engine.docker, homes)).toEqual([]);
     expect(await danglingEntries(home)).toEqual([]);
 
     const again = await build(context, home);
     expect(again.status).toBe('succeeded');
     expect([again.cache(2), again.cache(3)]).toEqual([true, false]);
-    expect(await leaks(engine.docker, homes)).toEqual([]);
+    expect(await leaks(suite.engine.docker, homes)).toEqual([]);
   });
 });

@@ -5,33 +5,17 @@
  * once the engine is back a retry succeeds and what the failed build could not remove then is
  * removed: nothing is left.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCore } from '../../electron/core/app-core';
 import type { BuildEventBatch, BuildSummary } from '../../shared/contract';
 import type { BuildEvent } from '../../shared/events';
-import { leaks, startSecondEngine, type SecondEngine } from './helpers/second-engine';
+import { leaks } from './helpers/second-engine';
+import { useSecondEngine } from './helpers/second-engine-suite';
 
-let engine: SecondEngine;
-const dirs: string[] = [];
-const homes: string[] = [];
-
-beforeAll(async () => {
-  engine = await startSecondEngine();
-});
-
-afterAll(async () => {
-  await engine?.destroy();
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-});
-
-const temp = async (prefix: string) => {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-};
+const suite = useSecondEngine('stop');
+const { temp, newHome, homes } = suite;
 
 async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -47,17 +31,16 @@ const LOST = /^Lost the connection to the Docker engine at unix:\/\/\/tmp\/slipw
 
 describe('the engine goes away mid-build', () => {
   const cases = [
-    { how: 'is stopped', away: () => engine.stop(), within: 30_000 },
-    { how: 'crashes', away: () => engine.crash(), within: 15_000 },
+    { how: 'is stopped', away: () => suite.engine.stop(), within: 30_000 },
+    { how: 'crashes', away: () => suite.engine.crash(), within: 15_000 },
   ];
   for (const { how, away, within } of cases) {
     it(`${how}: the build fails with "Lost the connection to the Docker engine", and a retry works once it is back`, async () => {
       const context = await temp('slipway-stop-ctx-');
       await writeFile(join(context, 'Dockerfile'), 'FROM local/busybox:latest\nCOPY delay /delay\nRUN echo started; sleep $(cat /delay); echo done\n');
       await writeFile(join(context, 'delay'), '60');
-      const home = await temp('slipway-stop-home-');
-      homes.push(home);
-      const core = createCore(engine.docker, home);
+      const home = await newHome();
+      const core = createCore(suite.engine.docker, home);
       const events = new Map<string, BuildEvent[]>();
       const summaries = new Map<string, BuildSummary>();
       core.subscribe((channel, payload) => {
@@ -90,20 +73,20 @@ describe('the engine goes away mid-build', () => {
         expect((await core.builds.events(buildId, 0)).events.at(-1)?.type).toBe('build-finished');
         console.log(`engine ${how}: the build failed ${tookMs} ms later`);
 
-        await engine.start();
+        await suite.engine.start();
         await writeFile(join(context, 'delay'), '0');
         const retry = await core.builds.retry(buildId);
         expect(await finished(retry.buildId, 60_000)).toBe('succeeded');
         expect((events.get(retry.buildId) ?? []).some((e) => e.type === 'step-log' && e.text.includes('done'))).toBe(true);
         // The failed build's container, which the engine still had when it came back, is gone too.
         const left = await until('no leftovers', async () => {
-          const now = await leaks(engine.docker, homes);
+          const now = await leaks(suite.engine.docker, homes);
           return now.length === 0 ? now : undefined;
-        }, 20_000).catch(async () => leaks(engine.docker, homes));
+        }, 20_000).catch(async () => leaks(suite.engine.docker, homes));
         expect(left).toEqual([]);
       } finally {
         await core.shutdown();
-        await engine.start().catch(() => {});
+        await suite.engine.start().catch(() => {});
       }
     });
   }

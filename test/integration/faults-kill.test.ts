@@ -7,55 +7,29 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type Docker from 'dockerode';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { sweepLeftovers } from '../../electron/core/sweep';
 import type { BuildEvent } from '../../shared/events';
 import { startFaultProxy, type FaultProxy } from './helpers/fault-proxy';
-import { engineContents, leaks, startSecondEngine, type SecondEngine } from './helpers/second-engine';
+import { engineContents, leaks } from './helpers/second-engine';
+import { useSecondEngine } from './helpers/second-engine-suite';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-let engine: SecondEngine;
-const dirs: string[] = [];
 const children: ChildProcess[] = [];
-/** Every home of this file: the engine is shared, so each test counts every cache's images as accounted for. */
-const homes: string[] = [];
+const suite = useSecondEngine('kill', {
+  beforeDestroy: () => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  },
+});
+const { temp, newHome, contextWith, homes } = suite;
 /** Images a test made unaccounted for on purpose (a step's image whose cache entry it tore). */
 const known: string[] = [];
 
-beforeAll(async () => {
-  engine = await startSecondEngine();
-});
-
-afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  await engine?.destroy();
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-});
-
-const temp = async (prefix: string) => {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-};
-
-const newHome = async () => {
-  const home = await temp('slipway-kill-home-');
-  homes.push(home);
-  return home;
-};
-
-async function contextWith(dockerfile: string, files: Record<string, string> = {}): Promise<string> {
-  const dir = await temp('slipway-kill-ctx-');
-  await writeFile(join(dir, 'Dockerfile'), dockerfile);
-  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
-  return dir;
-}
 
 /** `slipway …` from the sources, on the given engine and home; output collected. */
 function slipway(args: string[], home: string, host: string): ChildProcess & { out: () => string } {
@@ -119,25 +93,25 @@ describe('kill -9 of the CLI mid-build, then the sweep', () => {
       { 'file.txt': 'added\n' },
     );
     const home = await newHome();
-    const cli = slipway(['build', '--progress', 'plain', context], home, engine.host);
-    const step = await runningStep(engine.docker);
+    const cli = slipway(['build', '--progress', 'plain', context], home, suite.engine.host);
+    const step = await runningStep(suite.engine.docker);
     await until('the step to print', async () => (cli.out().includes('started') ? true : undefined));
     await killHard(cli);
 
     // What the dead build left: its step container (still running) and two volumes.
-    const left = await engineContents(engine.docker);
+    const left = await engineContents(suite.engine.docker);
     expect(left.containers).toEqual([`${step.Names[0]} (running)`]);
     expect(left.volumes).toHaveLength(2);
     expect(await ledgers(home)).toHaveLength(1);
 
-    const removed = await sweepLeftovers(engine.docker, home);
+    const removed = await sweepLeftovers(suite.engine.docker, home);
     expect(removed).toContain(step.Names[0]!.slice(1));
-    expect(await leaks(engine.docker, homes, known)).toEqual([]);
+    expect(await leaks(suite.engine.docker, homes, known)).toEqual([]);
     expect(await ledgers(home)).toEqual([]);
   });
 
   it('removes the images of a commit the engine made but the build never recorded; a torn cache entry is not trusted', async () => {
-    const proxy: FaultProxy = await startFaultProxy(engine.socketPath);
+    const proxy: FaultProxy = await startFaultProxy(suite.engine.socketPath);
     try {
       const context = await contextWith('FROM local/busybox:latest\nENV A=1\nRUN echo one > /one\n');
       const home = await newHome();
@@ -164,7 +138,7 @@ describe('kill -9 of the CLI mid-build, then the sweep', () => {
           .flatMap((e) => (e.type === 'step-cache' ? [e.decision.hit] : []));
       // The torn entry was not trusted: the RUN ran (and committed) again.
       expect(cacheHits(cli.out())).toEqual([true, false]);
-      const halfMade = await leaks(engine.docker, homes, known);
+      const halfMade = await leaks(suite.engine.docker, homes, known);
       expect(halfMade.filter((l) => l.startsWith('image '))).toHaveLength(2); // the labelled commit and the image written over it
       expect(halfMade.filter((l) => l.startsWith('container '))).toHaveLength(1);
 
@@ -173,9 +147,9 @@ describe('kill -9 of the CLI mid-build, then the sweep', () => {
       expect(await exited(again)).toBe(0);
       expect(cacheHits(again.out())).toEqual([true, false, false]);
       for (const leak of halfMade.filter((l) => l.startsWith('image '))) {
-        await expect(engine.docker.getImage(leak.slice('image '.length)).inspect()).rejects.toMatchObject({ statusCode: 404 });
+        await expect(suite.engine.docker.getImage(leak.slice('image '.length)).inspect()).rejects.toMatchObject({ statusCode: 404 });
       }
-      expect(await leaks(engine.docker, homes, known)).toEqual([]);
+      expect(await leaks(suite.engine.docker, homes, known)).toEqual([]);
       expect(await ledgers(home)).toEqual([]);
       for (const { text } of await cacheEntries(home)) expect(() => JSON.parse(text)).not.toThrow();
     } finally {
@@ -189,7 +163,7 @@ describe("kill -9 of the app's main process (web mode) mid-build, then a start a
     const context = await contextWith('FROM local/busybox:latest\nVOLUME /data\nRUN echo started; sleep 60\n');
     const home = await newHome();
     const serve = () => {
-      const child = slipway(['serve'], home, engine.host);
+      const child = slipway(['serve'], home, suite.engine.host);
       const url = until('the app to print its URL', async () => /Slipway is running at (\S+)/.exec(child.out())?.[1], 120_000);
       return { child, url };
     };
@@ -206,18 +180,18 @@ describe("kill -9 of the app's main process (web mode) mid-build, then a start a
     );
     socket.send(JSON.stringify({ id: 1, channel: 'slipway:build:start', payload: { context, dockerfile: 'Dockerfile', tags: [], buildArgs: {}, noCache: false } }));
     expect(await reply).toMatchObject({ id: 1, envelope: { ok: true, result: { status: 'running' } } });
-    const step = await runningStep(engine.docker);
+    const step = await runningStep(suite.engine.docker);
     await killHard(first.child);
     socket.terminate();
 
-    const left = await engineContents(engine.docker);
+    const left = await engineContents(suite.engine.docker);
     expect(left.containers).toEqual([`${step.Names[0]} (running)`]);
     expect(left.volumes).toHaveLength(1);
 
     const second = serve();
     await second.url;
-    const swept = await until('the sweep', async () => ((await leaks(engine.docker, homes, known)).length === 0 ? true : undefined), 30_000).catch(() => false);
-    expect([swept, await leaks(engine.docker, homes, known), second.child.out()]).toEqual([true, [], expect.any(String)]);
+    const swept = await until('the sweep', async () => ((await leaks(suite.engine.docker, homes, known)).length === 0 ? true : undefined), 30_000).catch(() => false);
+    expect([swept, await leaks(suite.engine.docker, homes, known), second.child.out()]).toEqual([true, [], expect.any(String)]);
     second.child.kill('SIGTERM');
     expect(await exited(second.child)).toBe(0);
   });

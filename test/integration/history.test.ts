@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app-core';
-import { dispatch } from '../../electron/core/dispatch';
-import type { BuildSummary, CallChannel, Envelope, RequestOf, ResponseOf } from '../../shared/contract';
+import type { BuildSummary } from '../../shared/contract';
 import type { BuildEvent } from '../../shared/events';
 import { IMPORT_PART_CHARS } from '../../shared/history';
 import { docker, leftovers } from './helpers/engine';
+import { buildThroughCore, call, madeImages, ok } from './helpers/core-calls';
 
 const cores: Core[] = [];
 const dirs: string[] = [];
@@ -38,32 +38,10 @@ function startCore(home: string): Core {
   return core;
 }
 
-async function call<C extends CallChannel>(core: Core, channel: C, request?: RequestOf<C>): Promise<Envelope<ResponseOf<C>>> {
-  return (await dispatch(core.handlers, channel, request)) as Envelope<ResponseOf<C>>;
-}
-async function ok<C extends CallChannel>(core: Core, channel: C, request?: RequestOf<C>): Promise<ResponseOf<C>> {
-  const envelope = await call(core, channel, request);
-  if (!envelope.ok) throw new Error(`${channel}: ${envelope.error.code} ${envelope.error.message}`);
-  return envelope.result;
-}
-
-/** Starts a build and resolves with its summary once it has finished (from the summary events). */
+/** A build through the core; its images are removed at the end. */
 async function build(core: Core, context: string, dockerfile = 'Dockerfile'): Promise<BuildSummary> {
-  let id = '';
-  const done = new Promise<BuildSummary>((resolve) => {
-    const off = core.subscribe((channel, payload) => {
-      if (channel !== 'slipway:build:summary') return;
-      const summary = payload as BuildSummary;
-      if (summary.buildId === id && summary.status !== 'running') {
-        off();
-        resolve({ ...summary });
-      }
-    });
-  });
-  id = (await ok(core, 'slipway:build:start', { context, dockerfile, buildArgs: {}, tags: [], noCache: false })).buildId;
-  const summary = await done;
-  const events = (await ok(core, 'slipway:build:events', { buildId: id, from: 0 })).events;
-  for (const e of events) if (e.type === 'step-done' && !e.cached && e.imageId) images.add(e.imageId);
+  const { summary, events } = await buildThroughCore(core, { context, dockerfile, buildArgs: {}, tags: [], noCache: false });
+  for (const id of madeImages(events)) images.add(id);
   return summary;
 }
 

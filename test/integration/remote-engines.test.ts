@@ -13,9 +13,8 @@ import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app-core';
-import { dispatch } from '../../electron/core/dispatch';
 import { engineInfo } from '../../electron/docker/engine';
-import type { BuildSummary, CallChannel, Envelope, RequestOf, ResponseOf } from '../../shared/contract';
+import type { BuildSummary, RequestOf } from '../../shared/contract';
 import type { BuildEvent } from '../../shared/events';
 import { BASE_IMAGE } from './engine-setup';
 import { docker } from './helpers/engine';
@@ -23,6 +22,8 @@ import { startPodman, type PodmanService } from './helpers/podman';
 import { startRegistry, type Registry } from './helpers/registry';
 import { startSshEngine, type SshEngine } from './helpers/ssh-engine';
 import { startTlsEngine, type TlsEngine } from './helpers/tls-engine';
+import { buildThroughCore, call, madeImages, ok } from './helpers/core-calls';
+import { withEnv } from './helpers/env';
 
 const exec = promisify(execFile);
 const CLI = resolve(import.meta.dirname, '../../bin/slipway.mjs');
@@ -111,46 +112,11 @@ const exists = (on: Docker, ref: string) =>
       throw err;
     });
 
-async function call<C extends CallChannel>(core: Core, channel: C, request?: RequestOf<C>): Promise<Envelope<ResponseOf<C>>> {
-  return (await dispatch(core.handlers, channel, request)) as Envelope<ResponseOf<C>>;
-}
-async function ok<C extends CallChannel>(core: Core, channel: C, request?: RequestOf<C>): Promise<ResponseOf<C>> {
-  const envelope = await call(core, channel, request);
-  if (!envelope.ok) throw new Error(`${channel}: ${envelope.error.code} ${envelope.error.message}`);
-  return envelope.result;
-}
-
-/** A build through the app's core; resolves with its summary and events once it has finished. */
+/** A build through the app's core; its images are removed at the end. */
 async function coreBuild(core: Core, request: RequestOf<'slipway:build:start'>): Promise<{ summary: BuildSummary; events: BuildEvent[] }> {
-  let id = '';
-  const done = new Promise<BuildSummary>((resolveDone) => {
-    const off = core.subscribe((channel, payload) => {
-      if (channel !== 'slipway:build:summary') return;
-      const summary = payload as BuildSummary;
-      if (summary.buildId === id && summary.status !== 'running') {
-        off();
-        resolveDone({ ...summary });
-      }
-    });
-  });
-  id = (await ok(core, 'slipway:build:start', request)).buildId;
-  const summary = await done;
-  const events = (await ok(core, 'slipway:build:events', { buildId: id, from: 0 })).events;
-  for (const e of events) if (e.type === 'step-done' && !e.cached && e.imageId) made.add(e.imageId);
-  return { summary, events };
-}
-
-/** Sets environment variables for the app's core in this process, returning the undo. */
-function withEnv(values: Record<string, string | undefined>): () => void {
-  const before = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
-  const apply = (v: Record<string, string | undefined>) => {
-    for (const [k, value] of Object.entries(v)) {
-      if (value === undefined) delete process.env[k];
-      else process.env[k] = value;
-    }
-  };
-  apply(values);
-  return () => apply(before);
+  const built = await buildThroughCore(core, request);
+  for (const id of madeImages(built.events)) made.add(id);
+  return built;
 }
 
 /** Every file below `dir`, read as text. */

@@ -18,11 +18,12 @@ import { gunzipSync } from 'node:zlib';
 import { extract } from 'tar-stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app-core';
-import { dispatch } from '../../electron/core/dispatch';
-import { type BuildSummary, type CallChannel, type Envelope, type RequestOf, type ResponseOf } from '../../shared/contract';
+import { type BuildSummary, type RequestOf } from '../../shared/contract';
 import type { BuildEvent } from '../../shared/events';
 import { docker } from './helpers/engine';
 import { startRegistry, type Registry } from './helpers/registry';
+import { ok } from './helpers/core-calls';
+import { withEnv } from './helpers/env';
 
 const exec = promisify(execFile);
 const BASE = 'local/busybox:latest';
@@ -281,12 +282,6 @@ interface CoreBuild {
   published: unknown[];
 }
 
-async function call<C extends CallChannel>(core: Core, channel: C, request?: RequestOf<C>): Promise<ResponseOf<C>> {
-  const envelope = (await dispatch(core.handlers, channel, request)) as Envelope<ResponseOf<C>>;
-  if (!envelope.ok) throw new Error(`${channel}: ${envelope.error.code} ${envelope.error.message}`);
-  return envelope.result;
-}
-
 /** A build through the app's core, as the window starts one; resolves once it has finished. */
 async function coreBuild(core: Core, request: RequestOf<'slipway:build:start'>): Promise<CoreBuild> {
   let id = '';
@@ -300,9 +295,9 @@ async function coreBuild(core: Core, request: RequestOf<'slipway:build:start'>):
         resolveDone({ ...s });
       }
     });
-    call(core, 'slipway:build:start', request).then((started) => (id = started.buildId), reject);
+    ok(core, 'slipway:build:start', request).then((started) => (id = started.buildId), reject);
   });
-  return { summary, events: (await call(core, 'slipway:build:events', { buildId: id, from: 0 })).events, published };
+  return { summary, events: (await ok(core, 'slipway:build:events', { buildId: id, from: 0 })).events, published };
 }
 
 /** The app's side: what it published, its files, the history list, and each build's exported record. */
@@ -312,24 +307,11 @@ async function appSweep(core: Core, home: string, ...builds: CoreBuild[]): Promi
     const id = build.summary.buildId;
     sweep.add(`build ${id}: published`, JSON.stringify(build.published));
     sweep.add(`build ${id}: events`, JSON.stringify(build.events));
-    sweep.add(`build ${id}: exported record`, JSON.stringify(await call(core, 'slipway:history:export', { buildId: id })));
-    sweep.add(`build ${id}: reopened`, JSON.stringify(await call(core, 'slipway:history:open', { buildId: id })));
+    sweep.add(`build ${id}: exported record`, JSON.stringify(await ok(core, 'slipway:history:export', { buildId: id })));
+    sweep.add(`build ${id}: reopened`, JSON.stringify(await ok(core, 'slipway:history:open', { buildId: id })));
   }
-  sweep.add('history list', JSON.stringify(await call(core, 'slipway:history:list')));
+  sweep.add('history list', JSON.stringify(await ok(core, 'slipway:history:list')));
   await sweep.addDir('$SLIPWAY_HOME', home);
   expect(sweep.count('$SLIPWAY_HOME/builds/')).toBeGreaterThanOrEqual(builds.length * 2);
   return sweep;
-}
-
-/** Sets environment variables of this process (the core reads them), returning the undo. */
-function withEnv(values: Record<string, string | undefined>): () => void {
-  const before = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
-  const apply = (v: Record<string, string | undefined>) => {
-    for (const [k, value] of Object.entries(v)) {
-      if (value === undefined) delete process.env[k];
-      else process.env[k] = value;
-    }
-  };
-  apply(values);
-  return () => apply(before);
 }

@@ -5,8 +5,9 @@
  */
 import { DockerfileError, type LineRange } from '../errors';
 import type { BuildArgDeclaration, BuildGraph, EdgeKind, GraphEdge, GraphStage, GraphStep, BaseRef } from '../../../shared/graph';
-import { parseMount, type Command, type Dockerfile, type Stage } from '../instructions';
+import type { Command, Dockerfile, Stage } from '../instructions';
 import { platformArgs, type Platform } from '../platform';
+import { parseRunMountAsWritten } from '../run/mount-options';
 import { ShellExpansionError, ShellLexer } from '../shell';
 import { resolveMetaArgs } from './meta-args';
 
@@ -134,7 +135,7 @@ function crossStageRefs(command: Command): [string, EdgeKind][] {
   if (command.kind === 'COPY' && command.from !== undefined) return [[command.from, 'copy-from']];
   if (command.kind === 'RUN') {
     return command.mounts.flatMap((m) => {
-      const from = parseMount(m).from;
+      const from = parseRunMountAsWritten(m).from;
       return from !== undefined ? [[from, 'mount-from'] as [string, EdgeKind]] : [];
     });
   }

@@ -44,7 +44,7 @@ export interface RunCommand extends Base, CommandLine {
   kind: 'RUN';
   /** Heredoc bodies: `RUN <<EOF` runs the first as a script; others are files for the command. */
   files: InlineFile[];
-  /** Raw `--mount` values (BuildKit syntax), parsed with `parseMount` once expanded. */
+  /** Raw `--mount` values (BuildKit syntax), read by run/mount-options (checked as written at parse, expanded at dispatch). */
   mounts: string[];
   network?: 'default' | 'none' | 'host';
   security?: 'sandbox' | 'insecure';

@@ -19,8 +19,8 @@ import type {
 import { INSTRUCTION_KINDS } from '../../../shared/graph';
 import { parseGoDuration } from './duration';
 import { FlagError, parseFlags, type FlagSpec, type FlagValues } from './flags';
-import { parseMount } from './mount';
 import { closest } from './suggest';
+import { parseRunMountAsWritten } from '../run/mount-options';
 
 /** The typed stages and meta-ARGs of a parsed Dockerfile. */
 export function parseInstructions(ast: ParseResult): Dockerfile {
@@ -168,7 +168,7 @@ const PARSERS: Record<string, (node: Node) => Instruction> = {
     if (f.security !== undefined && !['sandbox', 'insecure'].includes(f.security)) {
       throw new Error(`unsupported security mode "${f.security}" (use sandbox or insecure)`);
     }
-    for (const mount of f.mount) parseMount(mount);
+    for (const mount of f.mount) parseRunMountAsWritten(mount);
     return {
       kind: 'RUN',
       ...base(node),

@@ -1,7 +1,8 @@
 /**
  * One `RUN --mount=...` value read as BuildKit reads it at dispatch (instructions/commands_runmount.go):
  * CSV fields, each value expanded against the stage's variables, then the per-type rules and
- * BuildKit's error messages.
+ * BuildKit's error messages. The only reader of `--mount`: the parse-time check and the graph's
+ * `from=` edges use it too, on the value as written.
  */
 export type RunMountType = 'bind' | 'cache' | 'tmpfs' | 'secret' | 'ssh';
 export type CacheSharing = 'shared' | 'private' | 'locked';
@@ -129,6 +130,22 @@ export function parseRunMount(value: string, expand: (word: string) => string): 
   }
   if (m.sharing !== undefined && m.type !== 'cache') throw new MountOptionError(`invalid cache sharing set for ${m.type} mount`);
   return m;
+}
+
+/**
+ * Parse time: the same reading on the value as written (variables are expanded only at dispatch),
+ * so a bad mount fails before the build starts, even in a stage the target does not need.
+ */
+export function parseRunMountAsWritten(value: string): RunMountOptions {
+  const m = parseRunMount(value, (word) => word);
+  if (m.type === 'bind' || m.type === 'cache' || m.type === 'tmpfs') requireTarget(m);
+  return m;
+}
+
+/** Every mount but a secret or an ssh agent needs a target. */
+export function requireTarget(m: RunMountOptions): string {
+  if (!m.target) throw new MountOptionError(`mount type ${m.type} requires a target`);
+  return m.target;
 }
 
 /** Go's strconv.ParseBool. */

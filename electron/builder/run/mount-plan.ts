@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path';
 import type { CacheSharing, RunMountOptions } from './mount-options';
-import { MountOptionError } from './mount-options';
+import { MountOptionError, requireTarget } from './mount-options';
 
 export interface CacheMountPlan {
   kind: 'cache';
@@ -116,11 +116,6 @@ function planSecret(m: RunMountOptions, workingDir: string): SecretMountPlan {
     gid: m.gid ?? 0,
     mode: m.mode ?? 0o400,
   };
-}
-
-function requireTarget(m: RunMountOptions): string {
-  if (!m.target) throw new MountPlanError(`mount type ${m.type} requires a target`);
-  return m.target;
 }
 
 function absoluteTarget(target: string, workingDir: string): string {

@@ -127,6 +127,8 @@ describe('instruction errors carry their lines', () => {
     ['FROM scratch\nONBUILD ONBUILD RUN x', /Chaining ONBUILD/, 2],
     ['FROM scratch\nONBUILD FROM x', /FROM isn't allowed as an ONBUILD trigger/, 2],
     ['FROM scratch\nRUN --mount=type=nope,target=/x x', /unsupported mount type/, 2],
+    ['FROM scratch\nRUN --mount=type=bind,target=/x,sharing=locked x', /invalid cache sharing set for bind mount/, 2],
+    ['FROM scratch\nRUN --mount=type=cache,id=c x', /mount type cache requires a target/, 2],
     ['FROM scratch\nRUN --network=bridge x', /unsupported network mode/, 2],
     ['FROM a b', /FROM requires either one or three arguments/, 1],
     ['FROM a AS 1x', /invalid name for build stage/, 1],
