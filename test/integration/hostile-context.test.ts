@@ -23,6 +23,7 @@ import type { Readable } from 'node:stream';
 import { extract as tarExtract, type Header } from 'tar-stream';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { classicBuild, docker, leftovers, slipwayBuild } from './helpers/engine';
+import type { FileRecord } from './helpers/image-snapshot';
 
 /** What sits next to every context, for symlinks to reach for. */
 const SECRET = `OUTSIDE-THE-CONTEXT-${process.pid}-${Date.now()}`;
@@ -339,17 +340,6 @@ function tarWith(path: string, name: string, content: string): void {
 /** The message the classic builder ended with (`COPY failed: ...`). */
 function lastLine(output: string): string {
   return output.trim().split('\n').at(-1)!;
-}
-
-interface FileRecord {
-  type: string;
-  mode: string;
-  uid: number;
-  gid: number;
-  size: number;
-  sha256?: string;
-  link?: string;
-  mtime?: number | 'build';
 }
 
 /** Every entry under the given top-level paths, names byte for byte (latin1 keeps each byte). */
