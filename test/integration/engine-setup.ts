@@ -7,8 +7,9 @@ export const BASE_IMAGE = 'local/busybox:latest';
 /**
  * Integration tests need a real engine and the test base image. No engine is a failure with
  * what to do, never a silent skip; a missing base image is built from the project's recipe.
- * Returns the teardown: the untagged images the run made (both builders' results and cache
- * steps, which tests build by the hundred) are removed, so runs do not fill the engine's disk.
+ * Returns the teardown: the untagged images created while the run went on (both builders'
+ * results and cache steps, which tests build by the hundred) are removed, so runs do not fill
+ * the engine's disk.
  */
 export default async function setup(): Promise<() => Promise<void>> {
   const docker = connectEngine();
