@@ -6,7 +6,7 @@
 import type Docker from 'dockerode';
 import { OWNER_LABEL } from '../docker/containers';
 import { DEBUG_LABEL } from '../docker/debug-containers';
-import { isAliveOwner } from './sweep';
+import { isAliveOwner } from './owner';
 
 /** Removes debug images of dead processes; returns their ids. */
 export async function sweepDebugImages(docker: Docker): Promise<string[]> {

@@ -21,7 +21,7 @@ import {
   type StoredSummary,
 } from './history-files';
 import { fromRecord, newBuildId, HistoryRefusal, RecordUploads, toRecord } from './history-record';
-import { isAliveOwner } from './sweep';
+import { isAliveOwner } from './owner';
 
 /** Builds running in this process, whichever BuildHistory records them (several cores share a process in tests). */
 const runningHere = new Set<string>();

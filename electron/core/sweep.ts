@@ -6,7 +6,6 @@
  * label decides whose builds are dead, not a lock file in one home: two Slipways with different
  * homes never sweep each other's builds.
  */
-import { hostname } from 'node:os';
 import type Docker from 'dockerode';
 import { BUILD_LABEL, OWNER_LABEL } from '../docker/containers';
 import { sweepScratchVolumes } from '../docker/volumes';
@@ -14,21 +13,7 @@ import { DEBUG_LABEL } from '../docker/debug-containers';
 import { ledgerDir, removeHalfMade, sweepLedgers } from '../docker/image-ledger';
 import { sweepDebugImages } from './debug-sweep';
 import { engineStateDir } from './engine-state';
-
-export function isAliveOwner(owner: string | undefined): boolean {
-  const slash = owner?.lastIndexOf('/') ?? -1;
-  if (!owner || slash < 0) return false;
-  // Another machine's process (a shared remote engine) is not ours to judge.
-  if (owner.slice(0, slash) !== hostname()) return true;
-  const pid = Number(owner.slice(slash + 1));
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { isAliveOwner } from './owner';
 
 /**
  * Removes what builds of dead processes left on this engine: containers (with their anonymous
