@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { connectEngine } from '../../electron/docker/engine';
 import { BASE_IMAGE, buildStatus, screenshot, startApp, step, stepStatus, waitNoContainers, type App } from './harness';
 
 const DOCKERFILE = (slow: string) => `ARG BASE=${BASE_IMAGE}
@@ -71,6 +72,8 @@ describe('Slipway in a browser', () => {
   afterAll(async () => {
     await app?.close();
     if (context) await rm(dirname(context), { recursive: true, force: true });
+    // The tag the retried build gave; its untagged steps go with the run's image clean-up.
+    await connectEngine().getImage('slipway-e2e:latest').remove().catch(() => {});
   });
 
   it('opens a context from the folder browser and shows it after .dockerignore', async () => {
