@@ -3,7 +3,7 @@
  * file that carries one build to another machine), the parts an import arrives in, and the
  * checks a record must pass before main believes a byte of it.
  */
-import { isBuildRequest } from './build-request';
+import { isBuildRequest, isStringRecord } from './build-request';
 import type { BuildSummary, LineRange } from './contract';
 import { RESUME_MODES, type PauseReason, type ResumeMode } from './debug';
 import type { BuildCheck, BuildEvent, BuildStatus, CacheChange, CacheDecision, CacheDiff, StepError } from './events';
@@ -79,7 +79,6 @@ const oneOf =
   <T extends string>(...values: readonly T[]): Validator<T> =>
   (v): v is T =>
     typeof v === 'string' && (values as readonly string[]).includes(v);
-const isStringRecord: Validator<Record<string, string>> = (v): v is Record<string, string> => isRecord(v) && Object.values(v).every(isString);
 
 export const isImportPart = isShape<ImportPart>({
   uploadId: isId,
