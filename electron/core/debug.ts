@@ -14,7 +14,7 @@ import type { Shell } from '../builder/backend';
 import type { BuildSession } from '../builder/session';
 import {
   commitDebugImage,
-  containerChanges,
+  sortedChanges,
   containerExists,
   removeContainer,
   removeDebugImage,
@@ -92,7 +92,7 @@ export class DebugManager {
       if (debug.diff) return debug.diff;
       throw new NotFoundError(NOT_KEPT);
     }
-    debug.diff = { containerId, changes: await containerChanges(this.host.docker(buildId), containerId) };
+    debug.diff = { containerId, changes: await sortedChanges(this.host.docker(buildId), containerId) };
     return debug.diff;
   }
 

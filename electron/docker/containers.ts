@@ -21,6 +21,15 @@ export function containerName(buildId: string, stepId: string): string {
 /** The Engine API's change kinds: 0 modified, 1 added, 2 deleted. */
 const CHANGE_KINDS: readonly PathChange['kind'][] = ['modified', 'added', 'deleted'];
 
+/** What a container changed against its image (the engine's diff), in the engine's order. */
+export async function containerChanges(docker: Docker, id: string): Promise<PathChange[]> {
+  const answer = (await docker.getContainer(id).changes()) as unknown;
+  // No changes come back as the JSON text `null`, which dockerode hands over as raw bytes.
+  const parsed = Buffer.isBuffer(answer) ? (JSON.parse(answer.toString('utf8')) as unknown) : answer;
+  const list = (parsed ?? []) as { Path: string; Kind: number }[];
+  return list.map((c) => ({ path: c.Path, kind: CHANGE_KINDS[c.Kind] ?? 'modified' }));
+}
+
 const statusOf = (err: unknown) => (err as { statusCode?: number }).statusCode;
 const ignoreStatus = (...codes: number[]) => (err: unknown) => {
   if (!codes.includes(statusOf(err) ?? 0)) throw err;
@@ -98,12 +107,8 @@ export class DockerContainers implements ExecBackend {
     }
   }
 
-  async changes(id: string): Promise<PathChange[]> {
-    const answer = (await this.docker.getContainer(id).changes()) as unknown;
-    // No changes come back as the JSON text `null`, which dockerode hands over as raw bytes.
-    const parsed = Buffer.isBuffer(answer) ? (JSON.parse(answer.toString('utf8')) as unknown) : answer;
-    const list = (parsed ?? []) as { Path: string; Kind: number }[];
-    return list.map((c) => ({ path: c.Path, kind: CHANGE_KINDS[c.Kind] ?? 'modified' }));
+  changes(id: string): Promise<PathChange[]> {
+    return containerChanges(this.docker, id);
   }
 
   openShell(id: string, size: { cols: number; rows: number }): Promise<Shell> {

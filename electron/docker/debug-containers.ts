@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import type { DebugTarget, FileChange } from '../../shared/debug';
-import { BUILD_LABEL, CONTAINER_PREFIX, OWNER_LABEL, STEP_LABEL, processOwner } from './containers';
+import { BUILD_LABEL, CONTAINER_PREFIX, OWNER_LABEL, STEP_LABEL, containerChanges, processOwner } from './containers';
 
 /** What a debug container or image is for (a DebugTarget); its presence marks debug-only things. */
 export const DEBUG_LABEL = 'dev.slipway.debug';
@@ -72,13 +72,9 @@ export async function commitDebugImage(docker: Docker, containerId: string, owne
   return committed.Id;
 }
 
-/** The engine's change kinds: 0 modified, 1 added, 2 deleted. */
-const KINDS: readonly FileChange['kind'][] = ['modified', 'added', 'deleted'];
-
 /** What the container changed against its image, sorted by path. */
-export async function containerChanges(docker: Docker, containerId: string): Promise<FileChange[]> {
-  const list = ((await docker.getContainer(containerId).changes()) as { Path: string; Kind: number }[] | null) ?? [];
-  return list.map((c) => ({ path: c.Path, kind: KINDS[c.Kind] ?? 'modified' })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+export async function sortedChanges(docker: Docker, containerId: string): Promise<FileChange[]> {
+  return (await containerChanges(docker, containerId)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** Whether a container still exists (a kept failed container may have been removed). */
