@@ -101,6 +101,17 @@ describe('re-rooting a stage path for a bind mount', () => {
     ]);
     expect(entries[1]!.body).toBe('data');
   });
+
+  it('renames entries whose long names came in PAX records', async () => {
+    const long = `./${'d'.repeat(120)}/file`;
+    const archive = await tarOf([{ name: long, body: 'x', pax: { path: long, 'SCHILY.xattr.user.k': 'v' } }]);
+    const renamed = renameTarEntries(Readable.from([archive]), underRoot('binds/4'));
+    const chunks: Buffer[] = [];
+    for await (const chunk of renamed) chunks.push(Buffer.from(chunk as Uint8Array));
+    const entries = await namesIn(Buffer.concat(chunks));
+    expect(entries.map((e) => e.name)).toEqual([`binds/4/${'d'.repeat(120)}/file`]);
+    expect(entries[0]!.pax).toMatchObject({ 'SCHILY.xattr.user.k': 'v' });
+  });
 });
 
 describe('mount stubs', () => {

@@ -18,7 +18,7 @@ export function retar(source: Readable, rewrite: (header: Header) => Header | un
       stream.resume();
       return;
     }
-    const sink = pack.entry(keepZeroMode(out), (err) => next(err ?? undefined));
+    const sink = pack.entry(namesFromHeader(keepZeroMode(out)), (err) => next(err ?? undefined));
     stream.pipe(sink as unknown as NodeJS.WritableStream);
   });
   extract.on('finish', () => pack.finalize());
@@ -33,6 +33,17 @@ export function retar(source: Readable, rewrite: (header: Header) => Header | un
  */
 function keepZeroMode(header: Header): Header {
   return header.mode === 0 ? { ...header, mode: 0o100000 } : header;
+}
+
+/**
+ * A long name arrives in the source's PAX record as `path`/`linkpath`; the packer writes the
+ * header's own name and link first and the PAX keys after, so a stale key would undo a rename.
+ */
+function namesFromHeader(header: Header): Header {
+  const source = header.pax as Record<string, string> | undefined;
+  if (!source || !('path' in source || 'linkpath' in source)) return header;
+  const { path: _path, linkpath: _linkpath, ...pax } = source;
+  return { ...header, pax };
 }
 
 /** A tar of directory entries only (the parents a copy must create). */
